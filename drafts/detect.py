@@ -1,0 +1,185 @@
+"""Reading what candidates wrote: opt-outs, automatic out-of-office replies, return dates.
+
+Pure functions over text; the rules decide what a finding means.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+
+# Opt-out requests, in the ways people actually write them. Matched case-insensitively
+# after apostrophes are straightened, so "don’t" and "don't" read alike.
+_OPT_OUT = re.compile(
+    r"""
+    \b(?:please\s+)?stop\s+(?:contacting|messaging|emailing|e-mailing|mailing|texting|calling
+        |reaching\s+out|sending|spamming|writing|bothering)\b
+    | \b(?:do\s+not|don't|never|dont)\s+(?:ever\s+)?(?:contact|message|email|e-mail|call|text
+        |write\s+to|reach\s+out\s+to)\s+(?:me|us)\b
+    | \bdo[\s-]+not[\s-]+contact\b
+    | \bremove\s+(?:me|my\s+(?:name|details|profile|data|email))\b
+    | \btake\s+me\s+off\b
+    | \bunsubscribe\b
+    | \bopt(?:ing)?[\s-]?out\b
+    | \bno\s+(?:more|further)\s+(?:contact|messages|emails|outreach)\b
+    | \b(?:leave|let)\s+me\s+(?:alone|be)\b
+    | \bnot\s+(?:to\s+)?(?:contact|message|email)\s+me\s+(?:again|anymore|any\s+more)\b
+    | \bno\s+longer\s+(?:wish|want)\s+to\s+be\s+contacted\b
+    | \bdelete\s+my\s+(?:data|details|information|profile)\b
+    | \b(?:do\s+not|don't|dont)\s+want\s+(?:to\s+be\s+contacted
+        |(?:you|anyone|recruiters|your\s+company)\s+to\s+(?:contact|message|email)\s+me)\b
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+
+_AUTO_REPLY = re.compile(
+    r"""
+    \bout\s+of\s+(?:the\s+)?office\b
+    | \bautomatic\s+reply\b | \bauto[\s-]?reply\b | \bautoreply\b | \bauto[\s-]?response\b
+    | \bOOO\b
+    | \b(?:currently\s+)?(?:on\s+(?:vacation|holiday|annual\s+leave|parental\s+leave|leave
+        |sabbatical|a\s+business\s+trip))\b
+    | \baway\s+from\s+(?:my\s+)?(?:desk|office|email|the\s+office)\b
+    | \blimited\s+access\s+to\s+(?:my\s+)?e-?mail\b
+    | \bI\s+am\s+(?:currently\s+)?away\b | \bI'm\s+(?:currently\s+)?away\b
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+
+_MONTHS = {
+    name: index
+    for index, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_WEEKDAYS = {
+    name: index
+    for index, names in enumerate(
+        [
+            ("monday", "mon"),
+            ("tuesday", "tue", "tues"),
+            ("wednesday", "wed"),
+            ("thursday", "thu", "thurs"),
+            ("friday", "fri"),
+            ("saturday", "sat"),
+            ("sunday", "sun"),
+        ]
+    )
+    for name in names
+}
+_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_YEAR = r"(?:,?\s+(?P<year>\d{4}))?"
+# After one of these words, the next date is the return date.
+_CUE = (
+    r"\b(?:until|till|til|through|thru|returning(?:\s+on)?|return(?:ing)?\s+(?:on|to\s+the\s+office\s+on)"
+    r"|back(?:\s+in\s+the\s+office)?(?:\s+on)?|back\s+at\s+work(?:\s+on)?)\b[\s:,]*"
+    r"(?:(?:on|the)\s+)?(?:(?:" + "|".join(_WEEKDAYS) + r"),?\s+)?"
+)
+_DATE_FORMS = [
+    re.compile(_CUE + r"(?P<iso>\d{4}-\d{2}-\d{2})", re.IGNORECASE),
+    re.compile(_CUE + _DAY + r"\s+(?:of\s+)?" + _MONTH + _YEAR, re.IGNORECASE),
+    re.compile(_CUE + _MONTH + r"\s+" + _DAY + _YEAR, re.IGNORECASE),
+    re.compile(_CUE + r"(?P<a>\d{1,2})[/.](?P<b>\d{1,2})(?:[/.](?P<y>\d{2,4}))?\b", re.IGNORECASE),
+    re.compile(
+        r"\b(?:until|till|back(?:\s+on)?|returning(?:\s+on)?|return\s+on)\s+(?:next\s+)?(?P<weekday>"
+        + "|".join(_WEEKDAYS)
+        + r")\b",
+        re.IGNORECASE,
+    ),
+]
+
+
+def _plain(text: str) -> str:
+    return text.replace("\u2019", "'").replace("\u2018", "'")
+
+
+def find_opt_out(text: str | None) -> str | None:
+    """The words of an opt-out request in the text, or None."""
+    if not text:
+        return None
+    match = _OPT_OUT.search(_plain(text))
+    return match.group(0) if match else None
+
+
+def is_auto_reply(subject: str | None, body: str | None) -> bool:
+    """Whether a message reads as an automatic out-of-office reply."""
+    text = _plain(f"{subject or ''}\n{body or ''}")
+    return bool(_AUTO_REPLY.search(text))
+
+
+def _future(candidates: list[date], after: date) -> date | None:
+    later = sorted(d for d in candidates if d >= after)
+    return later[0] if later else None
+
+
+def _valid(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def return_date(text: str | None, sent: datetime) -> date | None:
+    """The return date an out-of-office reply names, read relative to when it was sent.
+
+    A date without a year is its next occurrence; 01/12 is read as whichever of 1 December
+    or 12 January comes first after the reply was sent. None when no date is named.
+    """
+    if not text:
+        return None
+    text = _plain(text)
+    today = sent.date()
+    for form in _DATE_FORMS:
+        match = form.search(text)
+        if not match:
+            continue
+        found = match.groupdict()
+        if found.get("iso"):
+            y, m, d = (int(p) for p in found["iso"].split("-"))
+            result = _valid(y, m, d)
+        elif found.get("weekday"):
+            target = _WEEKDAYS[found["weekday"].casefold()]
+            ahead = (target - today.weekday()) % 7 or 7
+            result = today + timedelta(days=ahead)
+        elif found.get("a"):
+            a, b = int(found["a"]), int(found["b"])
+            year = found.get("y")
+            years = (
+                [int(year) + (2000 if len(year) == 2 else 0)]
+                if year
+                else [today.year, today.year + 1]
+            )
+            options = [
+                opt
+                for y in years
+                for opt in (_valid(y, b, a), _valid(y, a, b))  # day/month first, then month/day
+                if opt is not None
+            ]
+            result = _future(options, today) if not year else (options[0] if options else None)
+        else:
+            month = _MONTHS[found["month"].casefold().rstrip(".")]
+            day = int(found["day"])
+            if found.get("year"):
+                result = _valid(int(found["year"]), month, day)
+            else:
+                options = [o for y in (today.year, today.year + 1) if (o := _valid(y, month, day))]
+                result = _future(options, today)
+        if result is not None:
+            return result
+    return None

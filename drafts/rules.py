@@ -1,0 +1,416 @@
+"""Who may be followed up, and why not: the one rule engine (contract section 4).
+
+Every rule is a plain function of a ThreadContext that returns a Flag (or None). The
+scheduler asks them before writing a draft, the review app before approving one and the
+sender before delivering one: the same functions, on the data as it is at that moment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from drafts.context import ThreadContext, TouchpointView
+from drafts.detect import find_opt_out, is_auto_reply, return_date
+from store.clock import iso
+from store.text import email_domain, normalise_company
+
+BLOCK = "block"
+WARN = "warn"
+QUOTE_CHARS = 120
+# An out-of-office reply that names no return date holds the thread this long after it.
+OUT_OF_OFFICE_DEFAULT_HOLD = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A rule's finding: a code, how serious, a sentence for a person, and the evidence."""
+
+    code: str
+    severity: str
+    message: str
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def blocks(self) -> bool:
+        """Whether this flag forbids contacting the candidate."""
+        return self.severity == BLOCK
+
+    def as_dict(self) -> dict[str, Any]:
+        """The contract's JSON shape."""
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+            "evidence": self.evidence,
+        }
+
+
+def quote(text: str | None) -> str:
+    """A short, single-line quote of untrusted text, for evidence."""
+    flat = " ".join((text or "").split())
+    return flat if len(flat) <= QUOTE_CHARS else flat[: QUOTE_CHARS - 1] + "…"
+
+
+def touchpoint_evidence(tp: TouchpointView, text: str | None = None) -> dict[str, Any]:
+    """Evidence pointing at one touchpoint: which, when, on what channel, and a quote."""
+    return {
+        "touchpoint_id": tp.touchpoint_id,
+        "occurred_at": iso(tp.occurred_at),
+        "channel": tp.channel,
+        "direction": tp.direction,
+        "recruiter": tp.recruiter,
+        "quote": quote(text if text is not None else (tp.body or tp.subject)),
+    }
+
+
+def field_evidence(name: str, value: Any, **extra: Any) -> dict[str, Any]:
+    """Evidence pointing at a field of the candidate's (or role's, recruiter's) record."""
+    return {"field": name, "value": value, **extra}
+
+
+def _day(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d")
+
+
+def _inbound_after_initial(ctx: ThreadContext) -> list[TouchpointView]:
+    return [t for t in ctx.after_initial if t.direction == "inbound"]
+
+
+def _real_replies(ctx: ThreadContext) -> list[TouchpointView]:
+    return [t for t in _inbound_after_initial(ctx) if not is_auto_reply(t.subject, t.body)]
+
+
+def _our_names(ctx: ThreadContext) -> set[str]:
+    company = ctx.settings.company
+    return {normalise_company(n) for n in [company.name, *company.aliases]} - {""}
+
+
+# --- blocking rules ---------------------------------------------------------------------
+
+
+def replied(ctx: ThreadContext) -> Flag | None:
+    """The candidate wrote to us after the initial message: any channel, role or recruiter."""
+    replies = _real_replies(ctx)
+    if not replies:
+        return None
+    first = replies[0]
+    return Flag(
+        "replied",
+        BLOCK,
+        f"Replied by {first.channel} on {_day(first.occurred_at)}, after the initial message "
+        f"of {_day(ctx.initial.occurred_at)}",
+        touchpoint_evidence(first),
+    )
+
+
+def do_not_contact(ctx: ThreadContext) -> Flag | None:
+    """Marked do-not-contact, on the suppression list, or asked us to stop in any message."""
+    if ctx.candidate.do_not_contact:
+        return Flag(
+            "do_not_contact",
+            BLOCK,
+            "Marked do-not-contact in the ATS",
+            field_evidence("do_not_contact", True, notes=quote(ctx.candidate.notes) or None),
+        )
+    if ctx.suppressions:
+        entry = ctx.suppressions[0]
+        matched = next(
+            (k for k in ("candidate_id", "email", "linkedin_url") if getattr(entry, k)), "entry"
+        )
+        return Flag(
+            "do_not_contact",
+            BLOCK,
+            f"On the suppression list (matched by {matched.replace('_', ' ')})",
+            field_evidence(
+                "suppression", getattr(entry, matched), reason=entry.reason, source=entry.source
+            ),
+        )
+    for tp in ctx.touchpoints:
+        if tp.direction != "inbound":
+            continue
+        words = find_opt_out(tp.subject) or find_opt_out(tp.body)
+        if words:
+            return Flag(
+                "do_not_contact",
+                BLOCK,
+                f"Asked us to stop ({tp.channel}, {_day(tp.occurred_at)}): “{quote(words)}”",
+                touchpoint_evidence(tp),
+            )
+    return None
+
+
+def employee(ctx: ThreadContext) -> Flag | None:
+    """Already works here: hired, our company as current employer, or our email domain."""
+    candidate = ctx.candidate
+    if candidate.ats_status == "hired":
+        return Flag("employee", BLOCK, "Hired (ATS status)", field_evidence("ats_status", "hired"))
+    if candidate.company and normalise_company(candidate.company) in _our_names(ctx):
+        return Flag(
+            "employee",
+            BLOCK,
+            f"Current company is ours: {candidate.company}",
+            field_evidence("company", candidate.company),
+        )
+    domains = {d.casefold().lstrip("@") for d in ctx.settings.company.domains}
+    if candidate.email and email_domain(candidate.email) in domains:
+        return Flag(
+            "employee",
+            BLOCK,
+            f"Email address is on our domain ({email_domain(candidate.email)})",
+            field_evidence("email", candidate.email),
+        )
+    return None
+
+
+def in_process(ctx: ThreadContext) -> Flag | None:
+    """Already interviewing or holding an offer."""
+    status = ctx.candidate.ats_status
+    if status in ("active", "offer"):
+        what = "Interviewing" if status == "active" else "Holding an offer"
+        return Flag(
+            "in_process",
+            BLOCK,
+            f"{what} (ATS status {status})",
+            field_evidence("ats_status", status),
+        )
+    return None
+
+
+def declined(ctx: ThreadContext) -> Flag | None:
+    """Declined, withdrew or was rejected."""
+    status = ctx.candidate.ats_status
+    if status in ("declined", "withdrawn", "rejected"):
+        return Flag(
+            "declined", BLOCK, f"ATS status is {status}", field_evidence("ats_status", status)
+        )
+    return None
+
+
+def undelivered(ctx: ThreadContext) -> Flag | None:
+    """The initial message bounced, failed or is still pending: there is nothing to follow."""
+    delivery = ctx.initial.delivery or "delivered"
+    if delivery == "delivered":
+        return None
+    return Flag(
+        "undelivered",
+        BLOCK,
+        f"The initial message was never delivered ({delivery})",
+        touchpoint_evidence(ctx.initial) | {"delivery": delivery},
+    )
+
+
+def too_late(ctx: ThreadContext) -> Flag | None:
+    """The initial message is older than max_age_days."""
+    age = ctx.now - ctx.initial.occurred_at
+    limit = timedelta(days=ctx.settings.cadence.max_age_days)
+    if age <= limit:
+        return None
+    return Flag(
+        "too_late",
+        BLOCK,
+        f"The initial message is {age.days} days old; follow-ups stop after "
+        f"{ctx.settings.cadence.max_age_days} days",
+        touchpoint_evidence(ctx.initial) | {"age_days": age.days},
+    )
+
+
+def thread_followups(ctx: ThreadContext) -> list[TouchpointView]:
+    """Outbound messages on this thread after its initial message."""
+    thread = ctx.thread
+    return [
+        t
+        for t in ctx.after_initial
+        if t.direction == "outbound" and t.channel == thread.channel and t.role_id == thread.role_id
+    ]
+
+
+def followups_exhausted(ctx: ThreadContext) -> Flag | None:
+    """The thread already had max_followups follow-ups."""
+    sent = thread_followups(ctx)
+    limit = ctx.settings.cadence.max_followups
+    if len(sent) < limit:
+        return None
+    last = sent[-1] if sent else ctx.initial
+    return Flag(
+        "followups_exhausted",
+        BLOCK,
+        f"Already followed up {len(sent)} time(s); the limit is {limit}",
+        touchpoint_evidence(last) | {"followups": len(sent)},
+    )
+
+
+def never_contact_company(ctx: ThreadContext) -> Flag | None:
+    """Works at a company we never contact people at."""
+    company = ctx.candidate.company
+    banned = {normalise_company(n) for n in ctx.settings.company.never_contact_companies}
+    if company and normalise_company(company) in banned - {""}:
+        return Flag(
+            "never_contact_company",
+            BLOCK,
+            f"Works at {company}, a company we never contact people at",
+            field_evidence("company", company),
+        )
+    return None
+
+
+def recruiter_inactive(ctx: ThreadContext) -> Flag | None:
+    """The thread's recruiter is paused or flagged."""
+    recruiter = ctx.recruiter
+    if recruiter is None or recruiter.status == "active":
+        return None
+    return Flag(
+        "recruiter_inactive",
+        BLOCK,
+        f"Recruiter {recruiter.recruiter} is {recruiter.status}",
+        field_evidence("recruiter.status", recruiter.status, recruiter=recruiter.recruiter),
+    )
+
+
+# --- warnings ---------------------------------------------------------------------------
+
+
+def role_closed(ctx: ThreadContext) -> Flag | None:
+    """The role is filled, closed or on hold."""
+    role = ctx.role
+    if role is None or role.status == "open":
+        return None
+    return Flag(
+        "role_closed",
+        WARN,
+        f"The role “{role.title}” is {role.status.replace('_', ' ')}",
+        field_evidence("role.status", role.status, role_id=role.role_id),
+    )
+
+
+def competitor(ctx: ThreadContext) -> Flag | None:
+    """Works at a competitor: a draft is allowed, a reviewer should know."""
+    company = ctx.candidate.company
+    rivals = {normalise_company(n) for n in ctx.settings.company.competitors} - {""}
+    if company and normalise_company(company) in rivals:
+        title = f" ({ctx.candidate.title})" if ctx.candidate.title else ""
+        return Flag(
+            "competitor",
+            WARN,
+            f"Works at a competitor: {company}{title}",
+            field_evidence("company", company, title=ctx.candidate.title),
+        )
+    return None
+
+
+def recent_contact(ctx: ThreadContext) -> Flag | None:
+    """Anyone at our company sent this candidate something recently (other than the initial)."""
+    window = timedelta(days=ctx.settings.cadence.min_days_between_messages)
+    recent = [
+        t
+        for t in ctx.touchpoints
+        if t.direction == "outbound"
+        and t.touchpoint_id != ctx.initial.touchpoint_id
+        and (t.delivery or "delivered") == "delivered"
+        and ctx.now - window <= t.occurred_at <= ctx.now
+    ]
+    if not recent:
+        return None
+    last = recent[-1]
+    who = last.recruiter or "someone"
+    return Flag(
+        "recent_contact",
+        WARN,
+        f"{who} sent a {last.channel} on {_day(last.occurred_at)}, within "
+        f"{ctx.settings.cadence.min_days_between_messages} days",
+        touchpoint_evidence(last),
+    )
+
+
+def other_threads(ctx: ThreadContext) -> Flag | None:
+    """The candidate has other due threads; only this one gets a draft."""
+    if not ctx.other_due_threads:
+        return None
+    return Flag(
+        "other_threads",
+        WARN,
+        f"{len(ctx.other_due_threads)} other thread(s) with this candidate are due; "
+        "only this one was drafted",
+        {"threads": list(ctx.other_due_threads)},
+    )
+
+
+def out_of_office_reply(ctx: ThreadContext) -> TouchpointView | None:
+    """The automatic reply, when it is the only inbound after the initial message."""
+    inbound = _inbound_after_initial(ctx)
+    if inbound and all(is_auto_reply(t.subject, t.body) for t in inbound):
+        return inbound[-1]
+    return None
+
+
+def out_of_office_until(ctx: ThreadContext) -> datetime | None:
+    """Until when an out-of-office reply holds the thread (None: no such reply)."""
+    reply = out_of_office_reply(ctx)
+    if reply is None:
+        return None
+    back = return_date(f"{reply.subject or ''}\n{reply.body or ''}", reply.occurred_at)
+    if back is None:
+        return reply.occurred_at + OUT_OF_OFFICE_DEFAULT_HOLD
+    return datetime(back.year, back.month, back.day)
+
+
+def out_of_office(ctx: ThreadContext) -> Flag | None:
+    """The only answer was an automatic out-of-office reply (the hold is over by now)."""
+    reply = out_of_office_reply(ctx)
+    if reply is None:
+        return None
+    until = out_of_office_until(ctx)
+    return Flag(
+        "out_of_office",
+        WARN,
+        f"Only an automatic out-of-office reply ({_day(reply.occurred_at)}); "
+        f"held until {_day(until)}"
+        if until
+        else "Only an automatic out-of-office reply",
+        touchpoint_evidence(reply) | {"hold_until": iso(until)},
+    )
+
+
+Rule = Callable[[ThreadContext], Flag | None]
+
+BLOCKING_RULES: tuple[Rule, ...] = (
+    replied,
+    do_not_contact,
+    employee,
+    in_process,
+    declined,
+    undelivered,
+    too_late,
+    followups_exhausted,
+    never_contact_company,
+    recruiter_inactive,
+)
+WARNING_RULES: tuple[Rule, ...] = (
+    role_closed,
+    competitor,
+    recent_contact,
+    other_threads,
+    out_of_office,
+)
+
+
+def blocking_flags(ctx: ThreadContext) -> list[Flag]:
+    """Every blocking finding for this thread now. Empty means it may be contacted."""
+    return [flag for rule in BLOCKING_RULES if (flag := rule(ctx)) is not None]
+
+
+def warning_flags(ctx: ThreadContext) -> list[Flag]:
+    """Every warning a reviewer should see with the draft."""
+    return [flag for rule in WARNING_RULES if (flag := rule(ctx)) is not None]
+
+
+def evaluate(ctx: ThreadContext) -> list[Flag]:
+    """All findings, blocking first."""
+    return blocking_flags(ctx) + warning_flags(ctx)
+
+
+def due_at(ctx: ThreadContext) -> datetime:
+    """When the thread becomes due: first_followup_after_days after the initial message."""
+    return ctx.initial.occurred_at + timedelta(days=ctx.settings.cadence.first_followup_after_days)

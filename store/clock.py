@@ -1,0 +1,42 @@
+"""Time at the edges: parse ISO 8601, store naive UTC, show aware UTC."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+
+def parse_timestamp(text: str) -> datetime:
+    """Parse an ISO 8601 timestamp; one without an offset is UTC. Returns naive UTC.
+
+    Raises ValueError with a short reason on anything else.
+    """
+    value = text.strip()
+    if not value:
+        raise ValueError("empty timestamp")
+    # Python < 3.11 did not take "Z"; 3.11 does, but be explicit for clarity of intent.
+    if value.endswith(("Z", "z")):
+        value = value[:-1] + "+00:00"
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"not an ISO 8601 timestamp: {text!r}") from None
+    return to_naive_utc(parsed)
+
+
+def to_naive_utc(moment: datetime) -> datetime:
+    """Convert any datetime to naive UTC (naive input is taken to be UTC already)."""
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def utc_now() -> datetime:
+    """The current time as naive UTC, the store's convention."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def iso(moment: datetime | None) -> str | None:
+    """Format a stored (naive UTC) time for JSON output, with its offset."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC).isoformat()

@@ -1,0 +1,199 @@
+"""What each file of an ATS export holds (contract section 1), as data the importer reads.
+
+A column is a name, whether it is required, and a parser that turns the cell's text into
+the stored value or raises ValueError with a reason a person can act on.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from store import models
+from store.clock import parse_timestamp
+from store.text import clean
+
+# A body above this is a broken export (a pasted attachment, a binary blob), not a message.
+MAX_BODY_CHARS = 65_536
+MAX_FIELD_CHARS = 4_000
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_TRUE = {"true", "yes", "1"}
+_FALSE = {"false", "no", "0"}
+
+
+def text(limit: int = MAX_FIELD_CHARS) -> Callable[[str], str]:
+    """Free text: cleaned of control characters, bounded in length."""
+
+    def parse(value: str) -> str:
+        if len(value) > limit:
+            raise ValueError(f"{len(value):,} characters is longer than the limit of {limit:,}")
+        return clean(value)
+
+    return parse
+
+
+def identifier(value: str) -> str:
+    """An id: trimmed, no control characters, not absurdly long."""
+    value = clean(value).strip()
+    if len(value) > 200:
+        raise ValueError("an id longer than 200 characters")
+    return value
+
+
+def one_of(choices: tuple[str, ...]) -> Callable[[str], str]:
+    """A value from a fixed list, matched case-insensitively."""
+
+    def parse(value: str) -> str:
+        folded = value.strip().casefold()
+        if folded not in choices:
+            raise ValueError(f"{value!r} is not one of {', '.join(choices)}")
+        return folded
+
+    return parse
+
+
+def boolean(value: str) -> bool:
+    """true/false/yes/no/1/0, any case."""
+    folded = value.strip().casefold()
+    if folded in _TRUE:
+        return True
+    if folded in _FALSE:
+        return False
+    raise ValueError(f"{value!r} is not a boolean (true/false/yes/no/1/0)")
+
+
+def whole_number(value: str) -> int:
+    """A non-negative whole number."""
+    try:
+        number = int(value.strip())
+    except ValueError:
+        raise ValueError(f"{value!r} is not a whole number") from None
+    if number < 0:
+        raise ValueError(f"{number} is negative")
+    return number
+
+
+def email(value: str) -> str:
+    """An email address, kept as written but checked for shape."""
+    value = clean(value).strip()
+    if not _EMAIL.match(value):
+        raise ValueError(f"{value!r} is not an email address")
+    return value
+
+
+def timezone(value: str) -> str:
+    """An IANA time zone name such as Europe/Berlin."""
+    value = value.strip()
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"{value!r} is not an IANA time zone name (e.g. Europe/Berlin)") from None
+    return value
+
+
+def timestamp(value: str) -> Any:
+    """ISO 8601; without an offset it is UTC."""
+    return parse_timestamp(value)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an export file."""
+
+    name: str
+    required: bool
+    parse: Callable[[str], Any]
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    """One file of an export: its name, whether it must be there, its id column, its columns."""
+
+    name: str
+    required: bool
+    key: str | None
+    columns: tuple[Column, ...]
+
+    def column(self, name: str) -> Column | None:
+        """The column of that name, if the contract has one."""
+        return next((c for c in self.columns if c.name == name), None)
+
+
+RECRUITERS = FileSpec(
+    "recruiters.csv",
+    required=False,
+    key="recruiter",
+    columns=(
+        Column("recruiter", True, identifier),
+        Column("name", False, text()),
+        Column("email", False, email),
+        Column("daily_limit", False, whole_number),
+        Column("status", False, one_of(models.RECRUITER_STATUSES)),
+    ),
+)
+ROLES = FileSpec(
+    "roles.csv",
+    required=True,
+    key="role_id",
+    columns=(
+        Column("role_id", True, identifier),
+        Column("title", True, text()),
+        Column("status", True, one_of(models.ROLE_STATUSES)),
+        Column("hiring_manager", False, text()),
+        Column("location", False, text()),
+    ),
+)
+CANDIDATES = FileSpec(
+    "candidates.csv",
+    required=True,
+    key="candidate_id",
+    columns=(
+        Column("candidate_id", True, identifier),
+        Column("full_name", True, text()),
+        Column("first_name", False, text()),
+        Column("email", False, email),
+        Column("linkedin_url", False, text()),
+        Column("company", False, text()),
+        Column("title", False, text()),
+        Column("location", False, text()),
+        Column("timezone", False, timezone),
+        Column("ats_status", True, one_of(models.ATS_STATUSES)),
+        Column("do_not_contact", False, boolean),
+        Column("notes", False, text(MAX_BODY_CHARS)),
+    ),
+)
+TOUCHPOINTS = FileSpec(
+    "touchpoints.csv",
+    required=True,
+    key="touchpoint_id",
+    columns=(
+        Column("touchpoint_id", True, identifier),
+        Column("candidate_id", True, identifier),
+        Column("role_id", False, identifier),
+        Column("recruiter", False, identifier),
+        Column("channel", True, one_of(models.CHANNELS)),
+        Column("direction", True, one_of(models.DIRECTIONS)),
+        Column("occurred_at", True, timestamp),
+        Column("delivery", False, one_of(models.DELIVERIES)),
+        Column("subject", False, text()),
+        Column("body", False, text(MAX_BODY_CHARS)),
+    ),
+)
+SUPPRESSIONS = FileSpec(
+    "suppressions.csv",
+    required=False,
+    key=None,
+    columns=(
+        Column("candidate_id", False, identifier),
+        Column("email", False, email),
+        Column("linkedin_url", False, text()),
+        Column("reason", False, text()),
+    ),
+)
+
+# In dependency order: a file may refer only to ids of the files before it.
+EXPORT_FILES = (RECRUITERS, ROLES, CANDIDATES, TOUCHPOINTS, SUPPRESSIONS)

@@ -1,0 +1,433 @@
+"""`followups import DIR`: read an ATS export, check every cell, then write it all or nothing.
+
+Reading and checking happen entirely before the first write, so a bad export leaves the
+store exactly as it was. Writing is set-based (one upsert per table, in batches), which
+is what keeps 100k touchpoints in seconds.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, select
+from sqlalchemy.engine import Connection
+
+from store import FollowupsError, models
+from store.csv_schema import EXPORT_FILES, SUPPRESSIONS, FileSpec
+from store.text import first_name_of, normalise_email, normalise_linkedin
+from store.upsert import upsert
+
+# Cells are bounded by the column parsers with a clear message; the csv module's own
+# limit would otherwise stop a 10 MB cell with an unhelpful "field larger than field limit".
+csv.field_size_limit(sys.maxsize)
+MAX_PROBLEMS_SHOWN = 20
+THREAD_CHANNELS = models.THREAD_CHANNELS
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """One thing wrong with the export, located precisely enough to fix it."""
+
+    file: str
+    line: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f", line {self.line}"
+        if self.column:
+            where += f", column {self.column}"
+        return f"{where}: {self.message}"
+
+
+class ImportFailed(FollowupsError):
+    """The export has problems; nothing was written."""
+
+    def __init__(self, problems: list[ImportProblem]):
+        self.problems = problems
+        shown = [str(p) for p in problems[:MAX_PROBLEMS_SHOWN]]
+        if len(problems) > MAX_PROBLEMS_SHOWN:
+            shown.append(f"... and {len(problems) - MAX_PROBLEMS_SHOWN} more")
+        noun = "problem" if len(problems) == 1 else "problems"
+        super().__init__(
+            f"import failed with {len(problems)} {noun}; nothing was written:\n  "
+            + "\n  ".join(shown)
+        )
+
+
+@dataclass
+class ParsedFile:
+    """The checked rows of one file, with the line each started on."""
+
+    spec: FileSpec
+    header: list[str]
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+
+
+@dataclass
+class FileCounts:
+    """How many rows of a file were new to the store and how many it already knew."""
+
+    rows: int = 0
+    new: int = 0
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, with dry_run, would do)."""
+
+    directory: Path
+    dry_run: bool
+    files: dict[str, FileCounts] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    threads: int = 0
+    new_threads: int = 0
+
+
+_EMPTY = ParsedFile(SUPPRESSIONS, [])
+
+
+def _decode(path: Path, problems: list[ImportProblem]) -> str | None:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.append(ImportProblem(path.name, None, None, f"cannot read: {exc.strerror}"))
+        return None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        bad = raw[exc.start : exc.start + 1].hex()
+        problems.append(
+            ImportProblem(
+                path.name,
+                line,
+                None,
+                f"not UTF-8 (byte 0x{bad}); export the file as UTF-8 and import it again",
+            )
+        )
+        return None
+
+
+def read_file(path: Path, spec: FileSpec, problems: list[ImportProblem], warnings: list[str]):
+    """Parse and check one file. Problems are appended; returns None when unreadable."""
+    content = _decode(path, problems)
+    if content is None:
+        return None
+    reader = csv.reader(io.StringIO(content, newline=""), strict=True)
+    try:
+        header = [h.strip().casefold() for h in next(reader)]
+    except StopIteration:
+        problems.append(ImportProblem(spec.name, 1, None, "the file is empty (no header row)"))
+        return None
+    except csv.Error as exc:
+        problems.append(ImportProblem(spec.name, 1, None, f"not valid CSV: {exc}"))
+        return None
+
+    missing = [c.name for c in spec.columns if c.required and c.name not in header]
+    for name in missing:
+        problems.append(ImportProblem(spec.name, 1, name, "required column is missing"))
+    seen: set[str] = set()
+    for name in header:
+        if name in seen:
+            problems.append(ImportProblem(spec.name, 1, name, "column appears twice"))
+        seen.add(name)
+    unknown = [h for h in header if spec.column(h) is None]
+    if unknown:
+        warnings.append(f"{spec.name}: ignoring unknown column(s) {', '.join(unknown)}")
+    if missing:
+        return None
+
+    parsed = ParsedFile(spec, header)
+    columns = [(i, spec.column(name)) for i, name in enumerate(header) if spec.column(name)]
+    line = 2
+    try:
+        for record in reader:
+            start, line = line, reader.line_num + 1
+            if not any(cell.strip() for cell in record):
+                continue
+            if len(record) > len(header):
+                problems.append(
+                    ImportProblem(
+                        spec.name,
+                        start,
+                        None,
+                        f"{len(record)} cells but the header has {len(header)} columns",
+                    )
+                )
+                continue
+            row = _parse_row(spec, columns, record, start, problems)
+            if row is not None:
+                parsed.rows.append(row)
+                parsed.lines.append(start)
+    except csv.Error as exc:
+        problems.append(ImportProblem(spec.name, line, None, f"not valid CSV: {exc}"))
+        return None
+    if spec.required and not parsed.rows:
+        problems.append(
+            ImportProblem(spec.name, 2, None, "the file has a header but no rows to import")
+        )
+    return parsed
+
+
+def _parse_row(spec, columns, record, line, problems) -> dict[str, Any] | None:
+    row: dict[str, Any] = {}
+    ok = True
+    for index, column in columns:
+        cell = record[index] if index < len(record) else ""
+        if not cell.strip():
+            if column.required:
+                problems.append(ImportProblem(spec.name, line, column.name, "a value is required"))
+                ok = False
+            row[column.name] = None
+            continue
+        try:
+            row[column.name] = column.parse(cell)
+        except ValueError as exc:
+            problems.append(ImportProblem(spec.name, line, column.name, str(exc)))
+            ok = False
+    identities = ("candidate_id", "email", "linkedin_url")
+    if spec is SUPPRESSIONS and ok and not any(row.get(k) for k in identities):
+        problems.append(
+            ImportProblem(spec.name, line, None, "needs at least one of " + ", ".join(identities))
+        )
+        ok = False
+    return row if ok else None
+
+
+def read_export(directory: Path) -> tuple[dict[str, ParsedFile], list[str]]:
+    """Read and check every file of an export. Raises ImportFailed with every problem found."""
+    problems: list[ImportProblem] = []
+    warnings: list[str] = []
+    if not directory.is_dir():
+        raise FollowupsError(f"{directory} is not a folder (expected a folder of CSV files)")
+    parsed: dict[str, ParsedFile] = {}
+    for spec in EXPORT_FILES:
+        path = directory / spec.name
+        if not path.is_file():
+            if spec.required:
+                problems.append(ImportProblem(spec.name, None, None, f"missing from {directory}"))
+            continue
+        result = read_file(path, spec, problems, warnings)
+        if result is not None:
+            parsed[spec.name] = result
+    for result in parsed.values():
+        _check_duplicates(result, problems)
+    if problems:
+        raise ImportFailed(problems)
+    return parsed, warnings
+
+
+def _check_duplicates(parsed: ParsedFile, problems: list[ImportProblem]) -> None:
+    key = parsed.spec.key
+    if key is None:
+        return
+    first_line: dict[str, int] = {}
+    for row, line in zip(parsed.rows, parsed.lines, strict=True):
+        value = row[key]
+        if value in first_line:
+            problems.append(
+                ImportProblem(
+                    parsed.spec.name,
+                    line,
+                    key,
+                    f"duplicate id {value!r} (first on line {first_line[value]})",
+                )
+            )
+        else:
+            first_line[value] = line
+
+
+def _existing_ids(conn: Connection, column) -> set[str]:
+    return set(conn.execute(select(column)).scalars())
+
+
+def _check_references(parsed, known, problems) -> None:
+    """Every id a row refers to must be in this export or already in the store."""
+
+    def check(file: str, column: str, pool: set[str]) -> None:
+        if file not in parsed:
+            return
+        for row, line in zip(parsed[file].rows, parsed[file].lines, strict=True):
+            value = row.get(column)
+            if value is not None and value not in pool:
+                what = column.replace("_id", "")
+                problems.append(ImportProblem(file, line, column, f"unknown {what} {value!r}"))
+
+    check("touchpoints.csv", "candidate_id", known["candidates"])
+    check("touchpoints.csv", "role_id", known["roles"])
+    check("suppressions.csv", "candidate_id", known["candidates"])
+
+
+def _ids(parsed, file: str, key: str) -> set[str]:
+    return {row[key] for row in parsed[file].rows} if file in parsed else set()
+
+
+def _prepare_rows(parsed: dict[str, ParsedFile]) -> None:
+    """Fill what the store needs but the export may leave empty."""
+    for row in parsed.get("recruiters.csv", _EMPTY).rows:
+        row["status"] = row.get("status") or "active"
+    if "candidates.csv" in parsed:
+        for row in parsed["candidates.csv"].rows:
+            row["first_name"] = row.get("first_name") or first_name_of(row["full_name"])
+            if row.get("do_not_contact") is None:
+                row["do_not_contact"] = False
+    if "touchpoints.csv" in parsed:
+        for row in parsed["touchpoints.csv"].rows:
+            if row["direction"] == "outbound":
+                row["delivery"] = row.get("delivery") or "delivered"
+            else:
+                row["delivery"] = None
+    if "suppressions.csv" in parsed:
+        for row in parsed["suppressions.csv"].rows:
+            row["email"] = normalise_email(row.get("email")) or None
+            row["linkedin_url"] = normalise_linkedin(row.get("linkedin_url")) or None
+            identity = "\x1f".join(
+                row.get(k) or "" for k in ("candidate_id", "email", "linkedin_url")
+            )
+            row["key"] = hashlib.sha256(identity.encode()).hexdigest()
+            row["source"] = "import"
+
+
+def import_export(
+    engine: Engine,
+    directory: Path,
+    *,
+    dry_run: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> ImportReport:
+    """Import a folder of CSV files: all of it, or (on any problem) none of it."""
+    say = progress or (lambda _msg: None)
+    say("reading files")
+    parsed, warnings = read_export(directory)
+    report = ImportReport(directory, dry_run, warnings=warnings)
+    _prepare_rows(parsed)
+
+    with engine.begin() as conn:
+        known = {
+            "recruiters": _existing_ids(conn, models.Recruiter.recruiter),
+            "roles": _existing_ids(conn, models.Role.role_id),
+            "candidates": _existing_ids(conn, models.Candidate.candidate_id),
+            "touchpoints": _existing_ids(conn, models.Touchpoint.touchpoint_id),
+            "suppressions": _existing_ids(conn, models.Suppression.key),
+        }
+        problems: list[ImportProblem] = []
+        _check_references(
+            parsed,
+            {
+                "candidates": known["candidates"] | _ids(parsed, "candidates.csv", "candidate_id"),
+                "roles": known["roles"] | _ids(parsed, "roles.csv", "role_id"),
+            },
+            problems,
+        )
+        if problems:
+            raise ImportFailed(problems)
+
+        tables = (
+            ("recruiters.csv", models.Recruiter, "recruiter", "recruiters"),
+            ("roles.csv", models.Role, "role_id", "roles"),
+            ("candidates.csv", models.Candidate, "candidate_id", "candidates"),
+            ("touchpoints.csv", models.Touchpoint, "touchpoint_id", "touchpoints"),
+            ("suppressions.csv", models.Suppression, "key", "suppressions"),
+        )
+        for file, _model, key, pool in tables:
+            if file in parsed:
+                rows = parsed[file].rows
+                new = sum(1 for r in rows if r[key] not in known[pool])
+                report.files[file] = FileCounts(rows=len(rows), new=new)
+
+        named = {r["recruiter"] for r in parsed.get("touchpoints.csv", _EMPTY).rows}
+        named.discard(None)
+        implied = sorted(named - known["recruiters"] - _ids(parsed, "recruiters.csv", "recruiter"))
+        if implied:
+            report.warnings.append(
+                f"recruiters.csv: {len(implied)} recruiter(s) named only in touchpoints.csv "
+                f"added as active: {', '.join(implied[:10])}{' ...' if len(implied) > 10 else ''}"
+            )
+        if dry_run:
+            conn.rollback()
+            return report
+
+        for file, model, key, _pool in tables:
+            if file == "touchpoints.csv" and implied:
+                upsert(
+                    conn,
+                    models.Recruiter,
+                    [{"recruiter": h, "status": "active"} for h in implied],
+                    ["recruiter"],
+                    update_columns=[],
+                )
+            if file in parsed:
+                say(f"writing {file}")
+                update = _update_columns(parsed[file])
+                upsert(conn, model, parsed[file].rows, [key], update_columns=update)
+        say("linking threads")
+        report.threads, report.new_threads = rebuild_threads(conn)
+    return report
+
+
+def _update_columns(parsed: ParsedFile) -> list[str]:
+    """Columns a re-import may overwrite: only those the file has (a later export that
+    leaves out `notes` must not wipe the notes already stored)."""
+    present = set(parsed.header)
+    derived = {"first_name"} if "full_name" in present else set()
+    if parsed.spec.name == "touchpoints.csv" and "direction" in present:
+        derived.add("delivery")
+    keys = {"key", "source"} if parsed.spec is SUPPRESSIONS else set()
+    columns = {c.name for c in parsed.spec.columns if c.name in present} | derived
+    return sorted(columns - keys - {parsed.spec.key})
+
+
+def rebuild_threads(conn: Connection) -> tuple[int, int]:
+    """(Re)derive threads from outbound touchpoints: candidate x role x channel.
+
+    The first outbound touchpoint is the initial message. Thread state and reasons are the
+    scheduler's and are kept. Returns (threads in the store, threads added now).
+    """
+    tp = models.Touchpoint
+    rows = conn.execute(
+        select(
+            tp.candidate_id, tp.role_id, tp.channel, tp.recruiter, tp.touchpoint_id, tp.occurred_at
+        )
+        .where(tp.direction == "outbound", tp.channel.in_(THREAD_CHANNELS), tp.role_id.is_not(None))
+        .order_by(tp.occurred_at, tp.touchpoint_id)
+    )
+    initial: dict[str, dict[str, Any]] = {}
+    for candidate_id, role_id, channel, recruiter, touchpoint_id, occurred_at in rows:
+        thread_id = thread_key(candidate_id, role_id, channel)
+        if thread_id not in initial:
+            initial[thread_id] = {
+                "thread_id": thread_id,
+                "candidate_id": candidate_id,
+                "role_id": role_id,
+                "channel": channel,
+                "recruiter": recruiter,
+                "initial_touchpoint_id": touchpoint_id,
+                "initial_at": occurred_at,
+                "state": "waiting",
+                "reasons": [],
+            }
+    before = _existing_ids(conn, models.Thread.thread_id)
+    upsert(
+        conn,
+        models.Thread,
+        list(initial.values()),
+        ["thread_id"],
+        update_columns=["recruiter", "initial_touchpoint_id", "initial_at"],
+    )
+    return len(initial), len(initial.keys() - before)
+
+
+def thread_key(candidate_id: str, role_id: str | None, channel: str) -> str:
+    """The stable id of a thread, readable in logs and JSON."""
+    return f"{candidate_id}:{role_id or '-'}:{channel}"

@@ -1,0 +1,225 @@
+"""The store's tables: what an ATS export gives us, and what followups decides about it.
+
+Every timestamp is stored as naive UTC (``TIMESTAMP WITHOUT TIME ZONE``): SQLite keeps no
+offset, and one convention on both databases keeps comparisons honest. ``store.clock``
+converts at the edges.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+# Enumerations from the contract (section 1, 3 and 4). Kept as tuples of strings, not Enum
+# columns: the database stays readable by hand and a later value needs no migration.
+RECRUITER_STATUSES = ("active", "paused", "flagged")
+ROLE_STATUSES = ("open", "filled", "closed", "on_hold")
+ATS_STATUSES = ("prospect", "active", "offer", "hired", "rejected", "declined", "withdrawn")
+CHANNELS = ("inmail", "email", "phone", "sms", "meeting", "other")
+THREAD_CHANNELS = ("inmail", "email")
+DIRECTIONS = ("outbound", "inbound")
+DELIVERIES = ("delivered", "bounced", "failed", "pending")
+THREAD_STATES = ("waiting", "drafted", "suppressed", "followed_up")
+DRAFT_STATUSES = (
+    "pending",
+    "approved",
+    "rejected",
+    "sending",
+    "sent",
+    "unknown",
+    "cancelled",
+    "failed",
+)
+SEVERITIES = ("block", "warn")
+
+
+class Recruiter(SQLModel, table=True):
+    """A member of the recruiting team who sends outreach."""
+
+    recruiter: str = Field(primary_key=True, max_length=200)
+    name: str | None = None
+    email: str | None = None
+    daily_limit: int | None = None
+    status: str = Field(default="active", max_length=20)
+
+
+class Role(SQLModel, table=True):
+    """An open (or no longer open) position candidates are approached about."""
+
+    role_id: str = Field(primary_key=True, max_length=200)
+    title: str
+    status: str = Field(max_length=20)
+    hiring_manager: str | None = None
+    location: str | None = None
+
+
+class Candidate(SQLModel, table=True):
+    """A person in the ATS. Every text field is untrusted input."""
+
+    candidate_id: str = Field(primary_key=True, max_length=200)
+    full_name: str
+    first_name: str
+    email: str | None = None
+    linkedin_url: str | None = None
+    company: str | None = None
+    title: str | None = None
+    location: str | None = None
+    timezone: str | None = None
+    ats_status: str = Field(max_length=20)
+    do_not_contact: bool = False
+    notes: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class Touchpoint(SQLModel, table=True):
+    """One contact with a candidate, on any channel, in either direction."""
+
+    __table_args__ = (Index("ix_touchpoint_candidate_time", "candidate_id", "occurred_at"),)
+
+    touchpoint_id: str = Field(primary_key=True, max_length=200)
+    candidate_id: str = Field(foreign_key="candidate.candidate_id", max_length=200)
+    role_id: str | None = Field(default=None, foreign_key="role.role_id", max_length=200)
+    recruiter: str | None = Field(default=None, foreign_key="recruiter.recruiter", max_length=200)
+    channel: str = Field(max_length=20)
+    direction: str = Field(max_length=20)
+    occurred_at: datetime = Field(sa_type=DateTime())
+    delivery: str | None = Field(default=None, max_length=20)
+    subject: str | None = None
+    body: str | None = Field(default=None, sa_column=Column(Text))
+    # Set when followups itself sent this message. Unique: one draft is one message, so a
+    # sender that crashed and retried cannot record the same follow-up twice.
+    draft_id: int | None = Field(default=None, unique=True)
+
+
+class Suppression(SQLModel, table=True):
+    """A do-not-contact entry kept outside the ATS (or added when an address bounced hard).
+
+    ``key`` is a stable digest of the normalised identifiers, so importing the same
+    list twice changes nothing.
+    """
+
+    key: str = Field(primary_key=True, max_length=64)
+    candidate_id: str | None = Field(default=None, index=True, max_length=200)
+    email: str | None = Field(default=None, index=True)
+    linkedin_url: str | None = Field(default=None, index=True)
+    reason: str | None = None
+    source: str = Field(default="import", max_length=40)
+
+
+class Thread(SQLModel, table=True):
+    """A candidate, a role and a channel: the unit a follow-up belongs to."""
+
+    __table_args__ = (Index("ix_thread_candidate", "candidate_id"),)
+
+    thread_id: str = Field(primary_key=True, max_length=700)
+    candidate_id: str = Field(foreign_key="candidate.candidate_id", max_length=200)
+    role_id: str | None = Field(default=None, foreign_key="role.role_id", max_length=200)
+    channel: str = Field(max_length=20)
+    recruiter: str | None = Field(default=None, max_length=200)
+    initial_touchpoint_id: str = Field(max_length=200)
+    initial_at: datetime = Field(sa_type=DateTime())
+    state: str = Field(default="waiting", max_length=20, index=True)
+    reasons: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # When a waiting thread may next be looked at (an out-of-office return date, say).
+    hold_until: datetime | None = Field(default=None, sa_type=DateTime())
+    evaluated_at: datetime | None = Field(default=None, sa_type=DateTime())
+    # A template error or similar: why a due thread has no draft although nothing blocks it.
+    problem: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class FollowUpDraft(SQLModel, table=True):
+    """A follow-up written for a thread, waiting for (or past) a person's decision."""
+
+    __tablename__ = "draft"
+    __table_args__ = (
+        # One draft per thread step: two schedulers racing cannot both create one.
+        UniqueConstraint("thread_id", "step", name="uq_draft_thread_step"),
+        Index("ix_draft_status", "status"),
+        Index("ix_draft_candidate", "candidate_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    thread_id: str = Field(foreign_key="thread.thread_id", max_length=700)
+    step: int = 1
+    candidate_id: str = Field(max_length=200)
+    role_id: str | None = Field(default=None, max_length=200)
+    recruiter: str | None = Field(default=None, max_length=200)
+    channel: str = Field(max_length=20)
+    status: str = Field(default="pending", max_length=20)
+    subject: str | None = None
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    # The text as first written, kept so edits stay auditable.
+    original_body: str = Field(sa_column=Column(Text, nullable=False))
+    engine: str = Field(default="jinja", max_length=20)
+    template: str | None = None
+    created_at: datetime = Field(sa_type=DateTime())
+    # Which scheduler run wrote it: two runs racing can tell their own drafts apart.
+    schedule_run: str | None = Field(default=None, max_length=40)
+    # Optimistic concurrency: every decision is "update ... where version = seen".
+    version: int = 1
+    decided_by: str | None = None
+    decided_at: datetime | None = Field(default=None, sa_type=DateTime())
+    reject_reason: str | None = None
+    approved_body_hash: str | None = Field(default=None, max_length=64)
+    cancel_reason: str | None = Field(default=None, sa_column=Column(Text))
+    cancel_codes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # Held back at send time (daily cap, send window): why, and when it may go.
+    hold_reason: str | None = None
+    not_before: datetime | None = Field(default=None, sa_type=DateTime())
+    message_id: str | None = Field(default=None, max_length=300, unique=True)
+    sent_at: datetime | None = Field(default=None, sa_type=DateTime())
+    send_error: str | None = Field(default=None, sa_column=Column(Text))
+    attempts: int = 0
+    # An edit that was never saved (crash, quit): offered again when the draft reopens.
+    unsaved_edit: str | None = Field(default=None, sa_column=Column(Text))
+    claimed_by: str | None = None
+    claim_expires_at: datetime | None = Field(default=None, sa_type=DateTime())
+    llm_meta: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+
+
+class Flag(SQLModel, table=True):
+    """A rule's finding about a thread, with evidence a person can check.
+
+    Flags of a suppressed thread have no draft; flags of a draft have both ids.
+    """
+
+    __table_args__ = (Index("ix_flag_thread", "thread_id"), Index("ix_flag_draft", "draft_id"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    thread_id: str = Field(max_length=700)
+    draft_id: int | None = None
+    code: str = Field(max_length=40)
+    severity: str = Field(max_length=10)
+    message: str = Field(sa_column=Column(Text, nullable=False))
+    evidence: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class Decision(SQLModel, table=True):
+    """One entry of the append-only audit log: who did what, when, to which draft.
+
+    Rows are only ever inserted; ``store.audit`` refuses updates and deletes.
+    """
+
+    __table_args__ = (Index("ix_decision_candidate", "candidate_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(index=True, sa_type=DateTime())
+    actor: str
+    action: str = Field(max_length=40)
+    draft_id: int | None = Field(default=None, index=True)
+    thread_id: str | None = Field(default=None, max_length=700)
+    candidate_id: str | None = Field(default=None, max_length=200)
+    reason: str | None = Field(default=None, sa_column=Column(Text))
+    before_text: str | None = Field(default=None, sa_column=Column(Text))
+    after_text: str | None = Field(default=None, sa_column=Column(Text))
+    on_screen_ms: int | None = None
+    detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class Setting(SQLModel, table=True):
+    """A team-wide setting held in the store, such as the automation switch."""
+
+    key: str = Field(primary_key=True, max_length=100)
+    value: str

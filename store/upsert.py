@@ -1,0 +1,65 @@
+"""Set-based insert-or-update, the one write path the importer and scheduler share."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from store import FollowupsError
+
+# Rows per statement: large enough to amortise round trips, small enough for SQLite's
+# parameter limit and for PostgreSQL's insertmanyvalues batching.
+BATCH = 2_000
+
+
+def _dialect_insert(conn: Connection):
+    name = conn.dialect.name
+    if name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    elif name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        raise FollowupsError(f"unsupported database {name!r}: use SQLite or PostgreSQL")
+    return insert
+
+
+def upsert(
+    conn: Connection,
+    model: Any,
+    rows: Sequence[dict[str, Any]],
+    keys: list[str],
+    *,
+    update_columns: list[str],
+) -> None:
+    """Insert rows; where the key exists, overwrite only ``update_columns`` (none: keep it)."""
+    if not rows:
+        return
+    insert = _dialect_insert(conn)
+    table = model.__table__
+    columns = [c.name for c in table.columns]
+    statement = insert(table)
+    if update_columns:
+        statement = statement.on_conflict_do_update(
+            index_elements=keys,
+            set_={name: statement.excluded[name] for name in update_columns},
+        )
+    else:
+        statement = statement.on_conflict_do_nothing(index_elements=keys)
+    # Every row needs every column the statement names; absent ones take the model default.
+    defaults = {c.name: _default(c) for c in table.columns}
+    for start in range(0, len(rows), BATCH):
+        batch = [
+            {name: row.get(name, defaults[name]) for name in columns}
+            for row in rows[start : start + BATCH]
+        ]
+        conn.execute(statement, batch)
+
+
+def _default(column) -> Any:
+    if column.default is not None and column.default.is_scalar:
+        return column.default.arg
+    if column.default is not None and column.default.is_callable:
+        return column.default.arg(None)
+    return None

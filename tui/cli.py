@@ -1,0 +1,166 @@
+"""The `followups` command line (contract section 3).
+
+Commands parse options, open the store and call `store`/`drafts` functions; they print
+what happened. `main()` turns every known failure into one line on stderr.
+"""
+
+from __future__ import annotations
+
+import sys
+from importlib import resources
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from store import FollowupsError
+from store.audit import set_automation
+from store.config import CONFIG_FILE_NAME
+from store.db import describe_url, open_store, resolve_db_url
+from store.importer import import_export
+from tui import commands_demo, commands_lists, commands_review, commands_schedule
+from tui.common import (
+    ConfigOption,
+    DbOption,
+    Globals,
+    err,
+    open_context,
+    out,
+    reviewer_name,
+    settings_for,
+)
+
+HELP = """Review-first follow-ups for recruiting teams.
+
+Daily flow: `import` the ATS export, `schedule` drafts, `review` them, `send` the approved.
+Nothing is ever sent that a person has not approved and every rule has not re-checked.
+"""
+
+app = typer.Typer(
+    help=HELP,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+threads_app = typer.Typer(help="Threads: a candidate, a role and a channel.", no_args_is_help=True)
+drafts_app = typer.Typer(help="Follow-up drafts and their review status.", no_args_is_help=True)
+app.add_typer(threads_app, name="threads")
+app.add_typer(drafts_app, name="drafts")
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    db: DbOption = None,
+    config: ConfigOption = None,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show tracebacks for unexpected errors.")
+    ] = False,
+) -> None:
+    ctx.obj = Globals(db=db, config=config)
+
+
+@app.command()
+def init(ctx: typer.Context, db: DbOption = None, config: ConfigOption = None) -> None:
+    """Create the store, an example followups.toml and editable templates."""
+    url = resolve_db_url(db or ctx.obj.db)
+    open_store(url)
+    out.print(f"store ready: {describe_url(url)}")
+    target = Path(config) if config else Path.cwd() / CONFIG_FILE_NAME
+    if target.exists():
+        out.print(f"kept your existing {target}")
+    else:
+        example = resources.files("store").joinpath("followups.example.toml").read_text("utf-8")
+        target.write_text(example, encoding="utf-8")
+        out.print(f"wrote an example config: {target} (edit [company] first)")
+    settings = settings_for(ctx, str(target))
+    templates = settings.resolve_path(settings.drafting.templates_dir)
+    from drafts.render import write_default_templates
+
+    written = write_default_templates(templates)
+    if written:
+        out.print(f"wrote {len(written)} templates to {templates}")
+    else:
+        out.print(f"kept your existing templates in {templates}")
+
+
+@app.command("import")
+def import_cmd(
+    ctx: typer.Context,
+    directory: Annotated[Path, typer.Argument(help="Folder of CSV files from the ATS export.")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check everything, write nothing.")
+    ] = False,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Import an ATS export: all of it, or on any problem none of it."""
+    context = open_context(ctx, db, config)
+    report = import_export(context.engine, directory, dry_run=dry_run)
+    for warning in report.warnings:
+        err.print(f"warning: {warning}")
+    verb = "would import" if dry_run else "imported"
+    for name, counts in report.files.items():
+        out.print(f"{verb} {name}: {counts.rows} rows ({counts.new} new)")
+    if not dry_run:
+        out.print(f"threads: {report.threads} ({report.new_threads} new)")
+    else:
+        out.print("dry run: nothing was written")
+
+
+@app.command()
+def automation(
+    ctx: typer.Context,
+    switch: Annotated[str, typer.Argument(help="on or off", metavar="on|off")],
+    as_: Annotated[str | None, typer.Option("--as", help="Who is switching.")] = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """The admin switch: off stops `schedule` and `send` for the whole team."""
+    if switch not in ("on", "off"):
+        raise FollowupsError(f"automation takes 'on' or 'off', not {switch!r}")
+    context = open_context(ctx, db, config)
+    with context.engine.begin() as conn:
+        changed = set_automation(conn, enabled=switch == "on", actor=reviewer_name(as_))
+    out.print(f"automation is {switch}" + ("" if changed else " (it already was)"))
+
+
+commands_lists.register(app, threads_app, drafts_app)
+commands_demo.register(app)
+commands_schedule.register(app)
+commands_review.register(app)
+
+
+def _debug_requested(argv: list[str]) -> bool:
+    return "--debug" in argv
+
+
+def main(argv: list[str] | None = None) -> None:
+    """The console script: run a command, turning failures into one clear line."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = _debug_requested(args)
+    # --debug is welcome anywhere on the line, not just before the command name.
+    args = [a for a in args if a != "--debug"]
+    if debug:
+        args.insert(0, "--debug")
+    try:
+        app(args=args, prog_name="followups", standalone_mode=False)
+    except FollowupsError as exc:
+        if debug:
+            raise
+        err.print(f"error: {exc}")
+        sys.exit(1)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.TyperException as exc:  # usage errors: unknown option, missing argument
+        exc.show()
+        sys.exit(exc.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        err.print("interrupted")
+        sys.exit(130)
+    except Exception as exc:
+        if debug:
+            raise
+        err.print(f"error: unexpected {type(exc).__name__}: {exc} (run with --debug for details)")
+        sys.exit(1)

@@ -1,0 +1,166 @@
+"""Read-only commands: `threads list`, `drafts list`, `stats`, `audit`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from rich.text import Text
+from sqlalchemy import select
+
+from store import FollowupsError, models
+from store.clock import iso
+from store.queries import basic_stats, list_drafts, list_threads
+from tui.common import (
+    ConfigOption,
+    DbOption,
+    JsonOption,
+    open_context,
+    out,
+    parse_now,
+    print_json,
+)
+
+
+def table(*columns: str) -> Table:
+    """A plain table for the terminal; every cell is added as Text, never markup."""
+    grid = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+    for column in columns:
+        grid.add_column(column, overflow="fold")
+    return grid
+
+
+def cells(*values) -> list[Text]:
+    """Values as literal text cells."""
+    return [Text("" if v is None else str(v)) for v in values]
+
+
+def threads_list(
+    ctx: typer.Context,
+    state: Annotated[
+        str | None,
+        typer.Option(help="Only threads in this state: waiting, drafted, suppressed, followed_up."),
+    ] = None,
+    json_: JsonOption = False,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Every thread with its state and the reasons for it."""
+    if state and state not in models.THREAD_STATES:
+        raise FollowupsError(f"--state must be one of {', '.join(models.THREAD_STATES)}")
+    context = open_context(ctx, db, config)
+    with context.engine.connect() as conn:
+        threads = list_threads(conn, state=state)
+    if json_:
+        print_json(threads)
+        return
+    grid = table("thread", "recruiter", "state", "reasons")
+    for t in threads:
+        grid.add_row(*cells(t["thread_id"], t["recruiter"], t["state"], ", ".join(t["reasons"])))
+    out.print(grid)
+    out.print(f"{len(threads)} threads")
+
+
+def drafts_list(
+    ctx: typer.Context,
+    status: Annotated[
+        str | None, typer.Option(help="Only drafts with this status, e.g. pending, approved.")
+    ] = None,
+    json_: JsonOption = False,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Follow-up drafts with their flags, for scripts (--json) or a quick look."""
+    if status and status not in models.DRAFT_STATUSES:
+        raise FollowupsError(f"--status must be one of {', '.join(models.DRAFT_STATUSES)}")
+    context = open_context(ctx, db, config)
+    with context.engine.connect() as conn:
+        drafts = list_drafts(conn, status=status)
+    if json_:
+        print_json(drafts)
+        return
+    grid = table("id", "candidate", "role", "recruiter", "channel", "status", "flags")
+    for d in drafts:
+        codes = ", ".join(
+            f"{f['code']}{'!' if f['severity'] == 'block' else ''}" for f in d["flags"]
+        )
+        grid.add_row(
+            *cells(
+                d["id"],
+                d["candidate_id"],
+                d["role_id"],
+                d["recruiter"],
+                d["channel"],
+                d["status"],
+                codes,
+            )
+        )
+    out.print(grid)
+    out.print(f"{len(drafts)} drafts")
+
+
+def stats(
+    ctx: typer.Context,
+    json_: JsonOption = False,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Per-recruiter and per-flag figures."""
+    context = open_context(ctx, db, config)
+    with context.engine.connect() as conn:
+        figures = basic_stats(conn)
+    if json_:
+        print_json(figures)
+        return
+    for name, count in figures["store"].items():
+        out.print(f"{name:>13}: {count}")
+    out.print("threads: " + ", ".join(f"{k} {v}" for k, v in figures["threads_by_state"].items()))
+    grid = table("recruiter", *models.DRAFT_STATUSES)
+    for name, counts in figures["drafts_by_recruiter"].items():
+        grid.add_row(*cells(name, *(counts.get(s, 0) for s in models.DRAFT_STATUSES)))
+    out.print(grid)
+    if figures["flags_by_code"]:
+        out.print("flags: " + ", ".join(f"{k} {v}" for k, v in figures["flags_by_code"].items()))
+
+
+def audit(
+    ctx: typer.Context,
+    candidate: Annotated[str | None, typer.Option(help="Only this candidate's entries.")] = None,
+    since: Annotated[
+        str | None, typer.Option(help="Only entries at or after this time (ISO 8601).")
+    ] = None,
+    json_: JsonOption = False,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """The append-only decision log: who decided what, when."""
+    context = open_context(ctx, db, config)
+    d = models.Decision.__table__
+    query = select(d).order_by(d.c.at, d.c.id)
+    if candidate:
+        query = query.where(d.c.candidate_id == candidate)
+    if since:
+        query = query.where(d.c.at >= parse_now(since))
+    with context.engine.connect() as conn:
+        rows = [dict(r) for r in conn.execute(query).mappings()]
+    for row in rows:
+        row["at"] = iso(row["at"])
+    if json_:
+        print_json(rows)
+        return
+    grid = table("at", "actor", "action", "draft", "candidate", "reason")
+    for r in rows:
+        grid.add_row(
+            *cells(r["at"], r["actor"], r["action"], r["draft_id"], r["candidate_id"], r["reason"])
+        )
+    out.print(grid)
+    out.print(f"{len(rows)} entries")
+
+
+def register(app: typer.Typer, threads_app: typer.Typer, drafts_app: typer.Typer) -> None:
+    """Attach these commands to the CLI."""
+    threads_app.command("list")(threads_list)
+    drafts_app.command("list")(drafts_list)
+    app.command("stats")(stats)
+    app.command("audit")(audit)

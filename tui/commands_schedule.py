@@ -1,0 +1,140 @@
+"""`followups schedule` and `followups templates check`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from drafts.schedule import ScheduleReport, schedule
+from store import FollowupsError
+from tui.common import (
+    ConfigOption,
+    DbOption,
+    JsonOption,
+    NowOption,
+    err,
+    open_context,
+    out,
+    parse_now,
+    print_json,
+)
+from tui.progress import progress_bars
+
+
+def print_report(report: ScheduleReport) -> None:
+    """The human summary of a run: what was created and why everything else was not."""
+    if not report.automation_on:
+        out.print("automation is off: nothing was scheduled (`followups automation on` to resume)")
+        return
+    verb = "would create" if report.dry_run else "created"
+    out.print(f"{verb} {report.created} draft(s) for review")
+    if report.suppressed:
+        out.print("suppressed (no draft), by reason:")
+        for code, count in report.suppressed.most_common():
+            out.print(f"  {code:<22} {count}")
+    out.print(f"not due yet: {report.not_due}")
+    for reason, count in report.waiting.most_common():
+        out.print(f"waiting ({reason}): {count}")
+    if report.followed_up:
+        out.print(f"already followed up: {report.followed_up}")
+    if report.already_drafted:
+        out.print(f"already drafted earlier: {report.already_drafted}")
+    for problem in report.template_errors[:10]:
+        err.print(f"template error on {problem['thread_id']}: {problem['error']}")
+    if report.held_by_cap:
+        err.print(
+            f"stopped at the per-run cap of {report.cap} drafts; {report.held_by_cap} due "
+            "thread(s) wait for the next run. Review these first, or raise "
+            "[limits] drafts_per_run in the config."
+        )
+    if report.dry_run:
+        out.print("dry run: nothing was written")
+
+
+def schedule_cmd(
+    ctx: typer.Context,
+    now: NowOption = None,
+    sample: Annotated[
+        int | None,
+        typer.Option(help="A pilot: draft only N due threads, picked at random (seeded).", min=1),
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option(help="Draft at most N threads, oldest first.", min=1)
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed for --sample.")] = 847,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Decide and print, write nothing.")
+    ] = False,
+    json_: JsonOption = False,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Decide which threads are due, suppress or flag them, and create drafts for review."""
+    context = open_context(ctx, db, config)
+    with progress_bars(enabled=None if not json_ else False) as bars:
+        report = schedule(
+            context.engine,
+            context.settings,
+            parse_now(now),
+            sample=sample,
+            limit=limit,
+            seed=seed,
+            dry_run=dry_run,
+            progress=bars,
+            renderer=_renderer(context.settings),
+        )
+    if json_:
+        print_json(report.as_json())
+    else:
+        print_report(report)
+    if not report.automation_on:
+        raise typer.Exit(3)
+
+
+def _renderer(settings):
+    if settings.drafting.engine == "llm":
+        try:
+            from drafts.llm import LlmRenderer
+        except ImportError as exc:  # pragma: no cover - until the LLM writer lands
+            raise FollowupsError(f"drafting.engine = 'llm' is not available: {exc}") from None
+        return LlmRenderer(settings)
+    return None
+
+
+def templates_check(
+    ctx: typer.Context,
+    json_: JsonOption = False,
+    config: ConfigOption = None,
+) -> None:
+    """Render every template against sample data and report errors."""
+    from drafts.template_check import check_templates
+
+    results = check_templates(ctx_settings(ctx, config))
+    if json_:
+        print_json(results)
+    else:
+        for item in results:
+            mark = "ok " if item["ok"] else "ERR"
+            out.print(
+                f"{mark} {item['template']}" + (f": {item['error']}" if item["error"] else "")
+            )
+            for flag in item.get("flags", []):
+                out.print(f"    warning {flag}")
+    if not all(item["ok"] for item in results):
+        raise typer.Exit(1)
+
+
+def ctx_settings(ctx, config):
+    """The validated config for a command that needs no store."""
+    from tui.common import settings_for
+
+    return settings_for(ctx, config)
+
+
+def register(app: typer.Typer) -> None:
+    """Attach `schedule` and `templates check`."""
+    app.command("schedule")(schedule_cmd)
+    templates_app = typer.Typer(help="The team's follow-up templates.", no_args_is_help=True)
+    templates_app.command("check")(templates_check)
+    app.add_typer(templates_app, name="templates")

@@ -1,0 +1,119 @@
+"""What every command shares: the --db/--config options, the opened store, the consoles."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import sys
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from sqlalchemy import Engine
+
+from store import FollowupsError
+from store.clock import parse_timestamp, utc_now
+from store.config import Settings, load_settings
+from store.db import open_store
+
+# Data never goes through markup: a candidate named "[bold]x" prints as typed.
+out = Console(markup=False, highlight=False, emoji=False, soft_wrap=True)
+err = Console(stderr=True, markup=False, highlight=False, emoji=False)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="The store: a SQLAlchemy URL or a SQLite file path "
+        "(default: $FOLLOWUPS_DB, else a file in your user data folder).",
+        show_default=False,
+    ),
+]
+ConfigOption = Annotated[
+    str | None,
+    typer.Option(
+        "--config",
+        help="The TOML config (default: $FOLLOWUPS_CONFIG, else ./followups.toml, else defaults).",
+        show_default=False,
+    ),
+]
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Print one JSON document on stdout and nothing else.")
+]
+NowOption = Annotated[
+    str | None,
+    typer.Option(
+        "--now",
+        help="Pretend it is this time (ISO 8601; without an offset it is UTC). Default: now.",
+        show_default=False,
+    ),
+]
+
+
+@dataclass
+class Globals:
+    """Options given before the command name (`followups --db X drafts list`)."""
+
+    db: str | None = None
+    config: str | None = None
+
+
+@dataclass
+class Context:
+    """An opened store and a validated config, ready for a command."""
+
+    engine: Engine
+    settings: Settings
+
+
+def globals_of(ctx: typer.Context) -> Globals:
+    """The options given before the command name, if any."""
+    root = ctx.find_root()
+    return root.obj if isinstance(root.obj, Globals) else Globals()
+
+
+def settings_for(ctx: typer.Context, config: str | None) -> Settings:
+    """The validated config, from the command's --config or the one before it."""
+    return load_settings(config or globals_of(ctx).config)
+
+
+def open_context(ctx: typer.Context, db: str | None, config: str | None) -> Context:
+    """Validate the config first (cheap, and its errors are the likeliest), then the store."""
+    settings = settings_for(ctx, config)
+    engine = open_store(db or globals_of(ctx).db)
+    return Context(engine, settings)
+
+
+def parse_now(value: str | None) -> datetime:
+    """--now as naive UTC."""
+    if value is None:
+        return utc_now()
+    try:
+        return parse_timestamp(value)
+    except ValueError as exc:
+        raise FollowupsError(f"--now: {exc}") from None
+
+
+def reviewer_name(explicit: str | None = None) -> str:
+    """--as, else $FOLLOWUPS_USER, else the login name: what the audit log records."""
+    if explicit:
+        return explicit
+    if env := os.environ.get("FOLLOWUPS_USER"):
+        return env
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "unknown"
+
+
+def print_json(document: Any) -> None:
+    """The one JSON document a --json command prints."""
+    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def on_terminal() -> bool:
+    """Whether a person is watching (progress bars and questions only then)."""
+    return sys.stderr.isatty()

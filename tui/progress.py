@@ -1,0 +1,35 @@
+"""Progress bars on stderr, only when a person is watching."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from tui.common import err, on_terminal
+
+Phase = Callable[[str, int], Callable[[int], None]]
+
+
+@contextmanager
+def progress_bars(enabled: bool | None = None) -> Iterator[Phase | None]:
+    """Yield a `start(label, total) -> advance(n)` function, or None off a terminal."""
+    if not (on_terminal() if enabled is None else enabled):
+        yield None
+        return
+    bars = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )
+
+    def start(label: str, total: int) -> Callable[[int], None]:
+        task = bars.add_task(label, total=total)
+        return lambda n: bars.advance(task, n)
+
+    with bars:
+        yield start
