@@ -18,7 +18,13 @@ from store.audit import set_automation
 from store.config import CONFIG_FILE_NAME
 from store.db import describe_url, open_store, resolve_db_url
 from store.importer import import_export
-from tui import commands_demo, commands_lists, commands_review, commands_schedule
+from tui import (
+    commands_demo,
+    commands_lists,
+    commands_review,
+    commands_schedule,
+    commands_send,
+)
 from tui.common import (
     ConfigOption,
     DbOption,
@@ -130,6 +136,7 @@ commands_lists.register(app, threads_app, drafts_app)
 commands_demo.register(app)
 commands_schedule.register(app)
 commands_review.register(app)
+commands_send.register(app)
 
 
 def _debug_requested(argv: list[str]) -> bool:
