@@ -152,7 +152,8 @@ def main(argv: list[str] | None = None) -> None:
     if debug:
         args.insert(0, "--debug")
     try:
-        app(args=args, prog_name="followups", standalone_mode=False)
+        # Without standalone mode, typer.Exit(n) comes back as a return value.
+        code = app(args=args, prog_name="followups", standalone_mode=False)
     except FollowupsError as exc:
         if debug:
             raise
@@ -171,3 +172,5 @@ def main(argv: list[str] | None = None) -> None:
             raise
         err.print(f"error: unexpected {type(exc).__name__}: {exc} (run with --debug for details)")
         sys.exit(1)
+    if isinstance(code, int) and code:
+        sys.exit(code)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import sys
 from typing import Annotated
 
 import typer
@@ -11,6 +13,7 @@ from sqlalchemy import select
 
 from store import FollowupsError, models
 from store.clock import iso
+from store.figures import bar, fill_days, sparkline, team_figures
 from store.queries import basic_stats, list_drafts, list_threads
 from tui.common import (
     ConfigOption,
@@ -27,7 +30,7 @@ def table(*columns: str) -> Table:
     """A plain table for the terminal; every cell is added as Text, never markup."""
     grid = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
     for column in columns:
-        grid.add_column(column, overflow="fold")
+        grid.add_column(column, overflow="fold", min_width=len(column))
     return grid
 
 
@@ -100,28 +103,123 @@ def drafts_list(
     out.print(f"{len(drafts)} drafts")
 
 
+CSV_COLUMNS = (
+    "created",
+    "approved",
+    "edited",
+    "rejected",
+    "sent",
+    "cancelled",
+    "replies_after_followup",
+    "median_seconds_on_screen_before_approval",
+    "approvals_under_3s",
+)
+
+
 def stats(
     ctx: typer.Context,
+    since: Annotated[
+        str | None, typer.Option(help="Only activity at or after this time (ISO 8601).")
+    ] = None,
     json_: JsonOption = False,
+    csv_: Annotated[
+        bool, typer.Option("--csv", help="One row per recruiter and week, for spreadsheets.")
+    ] = False,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """Per-recruiter and per-flag figures."""
+    """Per-recruiter and per-week figures: drafted, approved, edited, rejected, sent, replies."""
     context = open_context(ctx, db, config)
+    start = parse_now(since) if since else None
     with context.engine.connect() as conn:
-        figures = basic_stats(conn)
+        counts = basic_stats(conn)
+        figures = team_figures(conn, since=start)
     if json_:
-        print_json(figures)
+        print_json(counts | {"figures": figures})
         return
-    for name, count in figures["store"].items():
-        out.print(f"{name:>13}: {count}")
-    out.print("threads: " + ", ".join(f"{k} {v}" for k, v in figures["threads_by_state"].items()))
-    grid = table("recruiter", *models.DRAFT_STATUSES)
-    for name, counts in figures["drafts_by_recruiter"].items():
-        grid.add_row(*cells(name, *(counts.get(s, 0) for s in models.DRAFT_STATUSES)))
+    if csv_:
+        _print_csv(figures)
+        return
+    _print_human(counts, figures)
+
+
+def _print_csv(figures) -> None:
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(
+        [
+            "recruiter",
+            "week",
+            *CSV_COLUMNS,
+            "rejected_by_reason",
+            "cancelled_by_reason",
+            "flags_by_code",
+        ]
+    )
+    for recruiter, weeks in figures["recruiters"].items():
+        for week, row in weeks.items():
+            writer.writerow(
+                [recruiter, week, *(row[c] for c in CSV_COLUMNS)]
+                + [
+                    ";".join(f"{k}={v}" for k, v in row[key].items())
+                    for key in ("rejected_by_reason", "cancelled_by_reason", "flags_by_code")
+                ]
+            )
+
+
+def _print_human(counts, figures) -> None:
+    store = counts["store"]
+    out.print(
+        f"{store['candidates']} candidates, {store['threads']} threads, {store['drafts']} drafts"
+    )
+    out.print("threads: " + ", ".join(f"{k} {v}" for k, v in counts["threads_by_state"].items()))
+    grid = table(
+        "recruiter",
+        "drafted",
+        "approved",
+        "edited",
+        "rejected",
+        "sent",
+        "cancelled",
+        "replies",
+        "median s",
+        "<3s",
+    )
+    for recruiter, weeks in figures["recruiters"].items():
+        row = weeks["all"]
+        median = row["median_seconds_on_screen_before_approval"]
+        grid.add_row(
+            *cells(
+                recruiter,
+                row["created"],
+                row["approved"],
+                row["edited"],
+                row["rejected"],
+                row["sent"],
+                row["cancelled"],
+                row["replies_after_followup"],
+                "" if median is None else f"{median:.1f}",
+                row["approvals_under_3s"],
+            )
+        )
     out.print(grid)
-    if figures["flags_by_code"]:
-        out.print("flags: " + ", ".join(f"{k} {v}" for k, v in figures["flags_by_code"].items()))
+    daily = figures["daily_sends"]
+    if daily:
+        series = fill_days(daily)
+        out.print(
+            f"messages sent per day, last {len(series)} days (max {max(series)}): "
+            + sparkline(series)
+        )
+    team = figures["team"]
+    reasons = team["rejected_by_reason"]
+    if reasons:
+        out.print("rejections by reason:")
+        top = max(reasons.values())
+        for reason, n in sorted(reasons.items(), key=lambda kv: -kv[1]):
+            out.print(f"  {reason:<18} {n:>5} {bar(n, top)}")
+    if team["flags_by_code"]:
+        out.print(
+            "flags on drafts: " + ", ".join(f"{k} {v}" for k, v in team["flags_by_code"].items())
+        )
 
 
 def audit(
