@@ -38,7 +38,18 @@ def upsert(
         return
     insert = _dialect_insert(conn)
     table = model.__table__
-    columns = [c.name for c in table.columns]
+    # A generated key (draft.id, flag.id) is left to the database: PostgreSQL, unlike
+    # SQLite, refuses an explicit NULL for it.
+    columns = [
+        c.name
+        for c in table.columns
+        if not (
+            c.primary_key
+            and c.autoincrement is not False
+            and c.name not in rows[0]
+            and c.type.python_type is int
+        )
+    ]
     statement = insert(table)
     if update_columns:
         statement = statement.on_conflict_do_update(
