@@ -20,6 +20,7 @@ from store.db import describe_url, open_store, resolve_db_url
 from store.importer import import_export
 from tui import (
     commands_demo,
+    commands_lead,
     commands_lists,
     commands_review,
     commands_schedule,
@@ -137,6 +138,7 @@ commands_demo.register(app)
 commands_schedule.register(app)
 commands_review.register(app)
 commands_send.register(app)
+commands_lead.register(app)
 
 
 def _debug_requested(argv: list[str]) -> bool:
