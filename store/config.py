@@ -20,7 +20,8 @@ CONFIG_FILE_NAME = "followups.toml"
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    # strict: `max_followups = true` or `port = "587"` is a mistake to report, not to coerce.
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, strict=True)
 
 
 class CompanySettings(_Section):

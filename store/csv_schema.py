@@ -19,6 +19,9 @@ from store.text import clean
 # A body above this is a broken export (a pasted attachment, a binary blob), not a message.
 MAX_BODY_CHARS = 65_536
 MAX_FIELD_CHARS = 4_000
+# Addresses and URLs are indexed; PostgreSQL refuses index entries over about 2.7 kB.
+MAX_EMAIL_CHARS = 320
+MAX_URL_CHARS = 500
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _TRUE = {"true", "yes", "1"}
@@ -78,8 +81,10 @@ def whole_number(value: str) -> int:
 
 
 def email(value: str) -> str:
-    """An email address, kept as written but checked for shape."""
+    """An email address, kept as written but checked for shape and length."""
     value = clean(value).strip()
+    if len(value) > MAX_EMAIL_CHARS:
+        raise ValueError(f"an email address longer than {MAX_EMAIL_CHARS} characters")
     if not _EMAIL.match(value):
         raise ValueError(f"{value!r} is not an email address")
     return value
@@ -156,7 +161,7 @@ CANDIDATES = FileSpec(
         Column("full_name", True, text()),
         Column("first_name", False, text()),
         Column("email", False, email),
-        Column("linkedin_url", False, text()),
+        Column("linkedin_url", False, text(MAX_URL_CHARS)),
         Column("company", False, text()),
         Column("title", False, text()),
         Column("location", False, text()),
@@ -190,7 +195,7 @@ SUPPRESSIONS = FileSpec(
     columns=(
         Column("candidate_id", False, identifier),
         Column("email", False, email),
-        Column("linkedin_url", False, text()),
+        Column("linkedin_url", False, text(MAX_URL_CHARS)),
         Column("reason", False, text()),
     ),
 )

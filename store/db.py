@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -116,3 +117,14 @@ def open_store(db: str | None) -> Engine:
 def session(engine: Engine) -> Session:
     """A session that keeps loaded objects usable after commit (the TUI reads them later)."""
     return Session(engine, expire_on_commit=False)
+
+
+def serialise(conn, name: str) -> None:
+    """Make transactions that call this with the same name run one at a time.
+
+    On PostgreSQL, a transaction-scoped advisory lock; on SQLite, BEGIN IMMEDIATE already
+    admits one writer at a time, so there is nothing to do.
+    """
+    if conn.dialect.name == "postgresql":
+        key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})

@@ -11,6 +11,7 @@ import csv
 import hashlib
 import io
 import sys
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,6 +96,7 @@ class ImportReport:
 
 
 _EMPTY = ParsedFile(SUPPRESSIONS, [])
+_FILLED = "_filled"
 
 
 def _decode(path: Path, problems: list[ImportProblem]) -> str | None:
@@ -196,6 +198,11 @@ def _parse_row(spec, columns, record, line, problems) -> dict[str, Any] | None:
         except ValueError as exc:
             problems.append(ImportProblem(spec.name, line, column.name, str(exc)))
             ok = False
+            continue
+        if column.required and isinstance(row[column.name], str) and not row[column.name].strip():
+            # Only control characters: nothing is left once they are stripped.
+            problems.append(ImportProblem(spec.name, line, column.name, "a value is required"))
+            ok = False
     identities = ("candidate_id", "email", "linkedin_url")
     if spec is SUPPRESSIONS and ok and not any(row.get(k) for k in identities):
         problems.append(
@@ -275,19 +282,27 @@ def _ids(parsed, file: str, key: str) -> set[str]:
 
 def _prepare_rows(parsed: dict[str, ParsedFile]) -> None:
     """Fill what the store needs but the export may leave empty."""
+
+    def fill(row: dict[str, Any], column: str, value: Any) -> None:
+        # Filled in, not read: a new row needs it, but it must not overwrite a stored value.
+        row[column] = value
+        row.setdefault(_FILLED, set()).add(column)
+
     for row in parsed.get("recruiters.csv", _EMPTY).rows:
-        row["status"] = row.get("status") or "active"
+        if not row.get("status"):
+            fill(row, "status", "active")
     if "candidates.csv" in parsed:
         for row in parsed["candidates.csv"].rows:
-            row["first_name"] = row.get("first_name") or first_name_of(row["full_name"])
+            if not row.get("first_name"):
+                fill(row, "first_name", first_name_of(row["full_name"]))
             if row.get("do_not_contact") is None:
-                row["do_not_contact"] = False
+                fill(row, "do_not_contact", False)
     if "touchpoints.csv" in parsed:
         for row in parsed["touchpoints.csv"].rows:
-            if row["direction"] == "outbound":
-                row["delivery"] = row.get("delivery") or "delivered"
-            else:
+            if row["direction"] == "inbound":
                 row["delivery"] = None
+            elif not row.get("delivery"):
+                fill(row, "delivery", "delivered")
     if "suppressions.csv" in parsed:
         for row in parsed["suppressions.csv"].rows:
             row["email"] = normalise_email(row.get("email")) or None
@@ -346,7 +361,7 @@ def import_export(
                 new = sum(1 for r in rows if r[key] not in known[pool])
                 report.files[file] = FileCounts(rows=len(rows), new=new)
 
-        named = {r["recruiter"] for r in parsed.get("touchpoints.csv", _EMPTY).rows}
+        named = {r.get("recruiter") for r in parsed.get("touchpoints.csv", _EMPTY).rows}
         named.discard(None)
         implied = sorted(named - known["recruiters"] - _ids(parsed, "recruiters.csv", "recruiter"))
         if implied:
@@ -369,23 +384,25 @@ def import_export(
                 )
             if file in parsed:
                 say(f"writing {file}")
-                update = _update_columns(parsed[file])
-                upsert(conn, model, parsed[file].rows, [key], update_columns=update)
+                _write_file(conn, model, key, parsed[file])
         say("linking threads")
         report.threads, report.new_threads = rebuild_threads(conn)
     return report
 
 
-def _update_columns(parsed: ParsedFile) -> list[str]:
-    """Columns a re-import may overwrite: only those the file has (a later export that
-    leaves out `notes` must not wipe the notes already stored)."""
-    present = set(parsed.header)
-    derived = {"first_name"} if "full_name" in present else set()
-    if parsed.spec.name == "touchpoints.csv" and "direction" in present:
-        derived.add("delivery")
-    keys = {"key", "source"} if parsed.spec is SUPPRESSIONS else set()
-    columns = {c.name for c in parsed.spec.columns if c.name in present} | derived
-    return sorted(columns - keys - {parsed.spec.key})
+def _write_file(conn: Connection, model, key: str, parsed: ParsedFile) -> None:
+    """Upsert a file's rows. A re-import overwrites only what the export actually says:
+    columns the file lacks, blank cells ("unknown") and values filled in by default all
+    keep what the store knows. A stored do-not-contact or bounce is never undone by a
+    later export that simply leaves the cell empty."""
+    present = {c.name for c in parsed.spec.columns if c.name in parsed.header}
+    base = present - {parsed.spec.key, "key", "source"}
+    groups: dict[frozenset[str], list[dict[str, Any]]] = defaultdict(list)
+    for row in parsed.rows:
+        groups[frozenset(row.pop(_FILLED, ()))].append(row)
+    for filled, rows in groups.items():
+        update = sorted(base - filled)
+        upsert(conn, model, rows, [key], update_columns=update, keep_stored_when_null=True)
 
 
 def rebuild_threads(conn: Connection) -> tuple[int, int]:

@@ -76,6 +76,8 @@ def draft_dict(row, flags: list[dict[str, Any]]) -> dict[str, Any]:
         "message_id": row["message_id"],
         "sent_at": iso(row["sent_at"]),
         "engine": row["engine"],
+        "template": row["template"],
+        "llm_meta": row["llm_meta"],
     }
 
 

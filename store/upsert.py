@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy import func
 from sqlalchemy.engine import Connection
 
 from store import FollowupsError
@@ -32,8 +33,12 @@ def upsert(
     keys: list[str],
     *,
     update_columns: list[str],
+    keep_stored_when_null: bool = False,
 ) -> None:
-    """Insert rows; where the key exists, overwrite only ``update_columns`` (none: keep it)."""
+    """Insert rows; where the key exists, overwrite only ``update_columns`` (none: keep it).
+
+    With ``keep_stored_when_null``, a NULL in the new row keeps the stored value.
+    """
     if not rows:
         return
     insert = _dialect_insert(conn)
@@ -54,7 +59,12 @@ def upsert(
     if update_columns:
         statement = statement.on_conflict_do_update(
             index_elements=keys,
-            set_={name: statement.excluded[name] for name in update_columns},
+            set_={
+                name: func.coalesce(statement.excluded[name], table.c[name])
+                if keep_stored_when_null
+                else statement.excluded[name]
+                for name in update_columns
+            },
         )
     else:
         statement = statement.on_conflict_do_nothing(index_elements=keys)

@@ -21,7 +21,7 @@ from store.db import open_store
 
 # Data never goes through markup: a candidate named "[bold]x" prints as typed.
 out = Console(markup=False, highlight=False, emoji=False, soft_wrap=True)
-err = Console(stderr=True, markup=False, highlight=False, emoji=False)
+err = Console(stderr=True, markup=False, highlight=False, emoji=False, soft_wrap=True)
 
 DbOption = Annotated[
     str | None,
