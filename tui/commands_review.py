@@ -1,4 +1,4 @@
-"""`followups review`: the Textual review app (issue 4). Until it lands, the queue as a list."""
+"""`followups review`: open the Textual review app on the queue of pending drafts."""
 
 from __future__ import annotations
 
@@ -6,19 +6,31 @@ from typing import Annotated
 
 import typer
 
-from tui.commands_lists import drafts_list
-from tui.common import ConfigOption, DbOption
+from tui.common import ConfigOption, DbOption, NowOption, open_context, parse_now, reviewer_name
 
 
 def review(
     ctx: typer.Context,
     as_: Annotated[str | None, typer.Option("--as", help="Your name, for the audit log.")] = None,
-    lead: Annotated[bool, typer.Option("--lead", help="Lead mode: every queue.")] = False,
+    lead: Annotated[
+        bool, typer.Option("--lead", help="Lead mode: every recruiter's queue.")
+    ] = False,
+    now: NowOption = None,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
     """Open the review app on the queue of pending drafts."""
-    drafts_list(ctx, status="pending", json_=False, db=db, config=config)
+    from tui.app import ReviewApp  # Textual loads only for the command that needs it
+
+    context = open_context(ctx, db, config)
+    app = ReviewApp(
+        context.engine,
+        context.settings,
+        reviewer_name(as_),
+        now=parse_now(now) if now else None,
+        lead=lead,
+    )
+    app.run()
 
 
 def register(app: typer.Typer) -> None:

@@ -1,0 +1,137 @@
+"""The review app's fixtures: the demo team in a SQLite store at a fixed moment, and helpers.
+
+The demo is built once per session (import + schedule take seconds) and each test gets its
+own copy of the file, so tests may change the store freely.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from drafts.schedule import schedule
+from store import models
+from store.clock import parse_timestamp
+from store.config import load_settings
+from store.db import open_store
+from store.demo import write_demo_export
+from store.importer import import_export
+from tui.app import ReviewApp
+
+NOW = parse_timestamp("2025-11-14T09:00:00Z")
+SIZE = (140, 45)
+DEMO_CONFIG = """\
+[company]
+name = "Acme Robotics"
+aliases = ["Acme"]
+domains = ["acme-robotics.com"]
+competitors = ["Globex"]
+never_contact_companies = ["Initech"]
+
+[limits]
+drafts_per_run = 500
+"""
+
+
+def build_demo(folder: Path, now: datetime = NOW) -> Path:
+    """A demo store (imported and scheduled at `now`) in `folder`; returns the db file."""
+    config = folder / "followups.toml"
+    config.write_text(DEMO_CONFIG, encoding="utf-8")
+    db = folder / "demo.db"
+    engine = open_store(str(db))
+    export = folder / "export"
+    export.mkdir()
+    write_demo_export(export, now=now)
+    import_export(engine, export)
+    schedule(engine, load_settings(str(config)), now, actor="test")
+    engine.dispose()
+    return db
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory) -> Path:
+    """The demo store, built once."""
+    return build_demo(tmp_path_factory.mktemp("demo"))
+
+
+@pytest.fixture
+def demo_db(demo_template, tmp_path) -> Path:
+    """This test's own copy of the demo store (and its config beside it)."""
+    target = tmp_path / "demo.db"
+    shutil.copy(demo_template, target)
+    shutil.copy(demo_template.parent / "followups.toml", tmp_path / "followups.toml")
+    return target
+
+
+@pytest.fixture
+def settings(demo_db):
+    """The demo company's settings."""
+    return load_settings(str(demo_db.parent / "followups.toml"))
+
+
+@pytest.fixture
+def store_engine(demo_db):
+    """An engine on this test's demo store."""
+    store = open_store(str(demo_db))
+    yield store
+    store.dispose()
+
+
+@pytest.fixture
+def make_app(store_engine, settings):
+    """A review app on the demo store, reviewer `tester`, clock fixed at NOW."""
+
+    def make(reviewer: str = "tester", **kwargs) -> ReviewApp:
+        return ReviewApp(store_engine, settings, reviewer, now=NOW, lead=True, **kwargs)
+
+    return make
+
+
+async def settle(pilot, timeout: float = 15.0) -> None:
+    """Wait until the app's workers are done (a worker waiting on a dialog does not count)."""
+    app = pilot.app
+    waited = 0.0
+    while waited < timeout:
+        await pilot.pause(0.02)
+        waited += 0.02
+        busy = [
+            w for w in app.workers if not w.is_finished and w.name not in ("_bulk", "_open_filter")
+        ]
+        if not busy:
+            await pilot.pause()
+            return
+    raise AssertionError(f"workers still running after {timeout}s: {busy}")
+
+
+def draft(engine, draft_id: int) -> dict:
+    """The draft's stored row."""
+    table = models.FollowUpDraft.__table__
+    with engine.connect() as conn:
+        return dict(conn.execute(select(table).where(table.c.id == draft_id)).mappings().one())
+
+
+def decisions(engine, actor: str = "tester") -> list[dict]:
+    """This reviewer's audit entries, oldest first."""
+    table = models.Decision.__table__
+    with engine.connect() as conn:
+        return [
+            dict(r)
+            for r in conn.execute(
+                select(table).where(table.c.actor == actor).order_by(table.c.id)
+            ).mappings()
+        ]
+
+
+def first_ids(engine, n: int, **where) -> list[int]:
+    """The first n pending draft ids (the queue's order), optionally with a flag code."""
+    d = models.FollowUpDraft.__table__
+    query = select(d.c.id).where(d.c.status == "pending").order_by(d.c.id).limit(n)
+    if code := where.get("flag"):
+        f = models.Flag.__table__
+        query = query.where(d.c.id.in_(select(f.c.draft_id).where(f.c.code == code)))
+    with engine.connect() as conn:
+        return list(conn.execute(query).scalars())

@@ -1,0 +1,453 @@
+"""The review screen: the queue beside the selected draft, and every decision key.
+
+Widgets never touch the store. Each action starts a worker that runs a `drafts.review`
+function in a thread (asyncio.to_thread: the event loop stays free, and an exclusive
+worker that is superseded is cancelled without its result ever reaching the screen).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Static
+
+from drafts import review
+from drafts.review_queue import DraftDetail, QueueFilter, QueueRow
+from tui.bulk import BulkChoice, BulkScreen
+from tui.detail_view import render_detail
+from tui.dialogs import EditScreen, FilterScreen, HelpScreen, RejectScreen
+from tui.queue_table import QueueTable
+from tui.safe_text import one_line
+from tui.why_not import WhyNotScreen
+
+if TYPE_CHECKING:
+    from tui.app import ReviewApp
+
+
+class ReviewScreen(Screen[None]):
+    """Queue and detail on one screen; a decision moves on to the next undecided draft."""
+
+    BINDINGS = [
+        Binding("j", "next", "Next", id="next", tooltip="Next draft (also the down arrow)"),
+        Binding("k", "previous", "Prev", id="previous", tooltip="Previous draft (also up)"),
+        Binding("a", "approve", "Approve", id="approve", tooltip="Approve the draft on screen"),
+        Binding("e", "edit", "Edit", id="edit", tooltip="Edit the text; save shows a diff"),
+        Binding("r", "reject", "Reject", id="reject", tooltip="Reject, with a reason"),
+        Binding("space", "mark", "Mark", id="mark", tooltip="Mark for bulk approval"),
+        Binding("A", "approve_marked", "Approve marked", id="approve_marked"),
+        Binding("u", "undo", "Undo", id="undo", tooltip="Undo your last decision"),
+        Binding("slash", "search", "Search", id="search", tooltip="Search names, roles, text"),
+        Binding("f", "filter", "Filter", id="filter", tooltip="Status, flag, recruiter, role"),
+        Binding("w", "why_not", "Why not?", id="why_not", tooltip="Threads with no follow-up"),
+        Binding("question_mark", "help", "Help", id="help", tooltip="Every key"),
+        Binding("escape", "close_search", "Close search", id="close_search", show=False),
+        Binding("q", "app.quit", "Quit", id="quit", tooltip="Quit (an edit in progress is kept)"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(classes="review")
+        self.page: list[QueueRow] = []
+        self.detail: DraftDetail | None = None
+        self.current_id: int | None = None
+        self.marked: set[int] = set()
+        self.shown_ids: set[int] = set()
+        self.on_screen_ms: dict[int, int] = {}
+        self._shown_since: float | None = None
+        self.total: int | None = None
+        self._count_pending = False
+
+    @property
+    def rapp(self) -> ReviewApp:
+        """The app, typed."""
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        """Status line, search box, queue and detail side by side, footer."""
+        yield Static(id="status-line")
+        yield Input(
+            placeholder="search: name, id, role or text; enter applies, esc closes", id="search"
+        )
+        with Horizontal(id="main"):
+            yield QueueTable(id="queue")
+            with VerticalScroll(id="detail-scroll"):
+                yield Static(Text("Loading the queue…"), id="detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Load the first page; keep this reviewer's claim alive while they read."""
+        self.query_one("#search", Input).display = False
+        self.query_one(QueueTable).focus()
+        self.load_page(None, cursor=0)
+        lease = self.rapp.settings.review.lease_minutes
+        self.set_interval(lease * 30, self._renew_claim)
+
+    # ---- status -------------------------------------------------------------------------
+
+    def _status(self, message: str = "") -> None:
+        app, filt = self.rapp, self.rapp.queue_filter
+        parts = [f"reviewer {one_line(app.reviewer, 30)}", f"status {filt.status or 'any'}"]
+        for name in ("recruiter", "role", "flag"):
+            if value := getattr(filt, name):
+                parts.append(f"{name} {one_line(value, 30)}")
+        if filt.search:
+            parts.append(f"search “{one_line(filt.search, 30)}”")
+        if self.total is not None:
+            parts.append(f"{self.total} drafts")
+        if self.marked:
+            parts.append(f"{len(self.marked)} marked")
+        line = Text(" · ".join(parts), style="bold")
+        if message:
+            line.append("   " + one_line(message, 120), style="italic")
+        self.query_one("#status-line", Static).update(line)
+
+    def tell(self, message: str, severity: str = "information") -> None:
+        """A notification built from data: never markup."""
+        self.app.notify(message, severity=severity, markup=False)  # type: ignore[arg-type]
+
+    # ---- loading ------------------------------------------------------------------------
+
+    @work(exclusive=True, group="page", exit_on_error=False)
+    async def load_page(
+        self, after_id: int | None, *, before_id: int | None = None, cursor: int = 0
+    ) -> None:
+        """Fetch a page of the queue and show it; the count follows separately."""
+        rows = await asyncio.to_thread(self.rapp.fetch_page, after_id, before_id)
+        if not rows:
+            if after_id is None and before_id is None:
+                self.page = []
+                self.query_one(QueueTable).clear()
+                self.current_id, self.detail = None, None
+                self.query_one("#detail", Static).update(Text("Nothing to review here."))
+            else:
+                self.tell("No more drafts that way.")
+            self._count()
+            return
+        self.page = rows
+        self.query_one(QueueTable).show_page(rows, self.rapp.clock(), self.marked, cursor)
+        # The count (a scan of the whole queue) waits for the first draft to be on screen:
+        # on SQLite it would hold the store while the draft loads.
+        self._count_pending = after_id is None and before_id is None
+
+    @work(exclusive=True, group="count", exit_on_error=False)
+    async def _count(self) -> None:
+        self.total = await asyncio.to_thread(self.rapp.fetch_count)
+        self._status()
+
+    @on(DataTable.RowHighlighted, "#queue")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._leave_current()
+        self.current_id = int(str(event.row_key.value))
+        self.show_draft(self.current_id)
+
+    def _leave_current(self) -> None:
+        if self.current_id is not None and self._shown_since is not None:
+            spent = int((time.monotonic() - self._shown_since) * 1000)
+            self.on_screen_ms[self.current_id] = self.on_screen_ms.get(self.current_id, 0) + spent
+        self._shown_since = None
+
+    @work(exclusive=True, group="detail", exit_on_error=False)
+    async def show_draft(self, draft_id: int) -> None:
+        """Claim the draft, recheck its rules and show it (the one place a draft is shown)."""
+        claimed, detail = await asyncio.to_thread(self.rapp.fetch_detail, draft_id)
+        if draft_id != self.current_id:
+            return
+        if detail is None:
+            self.tell(f"Draft {draft_id} no longer exists.", "warning")
+            return
+        if not claimed:
+            self.query_one(QueueTable).set_status(draft_id, "taken")
+        self.detail = detail
+        row = next((r for r in self.page if r.id == draft_id), None)
+        self.query_one("#detail", Static).update(render_detail(detail, row, self.rapp.clock()))
+        self.query_one("#detail-scroll", VerticalScroll).scroll_home(animate=False)
+        self.query_one(QueueTable).set_status(draft_id, detail.draft["status"])
+        self.shown_ids.add(draft_id)
+        self._shown_since = time.monotonic()
+        message = "" if claimed else f"another reviewer holds draft {draft_id}"
+        self._status(message)
+        if self._count_pending:
+            self._count_pending = False
+            self._count()
+        self.post_message(self.rapp.DraftShown(draft_id))
+
+    def _ms(self, draft_id: int) -> int:
+        spent = self.on_screen_ms.get(draft_id, 0)
+        if draft_id == self.current_id and self._shown_since is not None:
+            spent += int((time.monotonic() - self._shown_since) * 1000)
+        return spent
+
+    def _shown(self) -> DraftDetail | None:
+        """The draft on screen, only once its detail is really there."""
+        d = self.detail
+        if d is None or self.current_id is None or d.draft["id"] != self.current_id:
+            self.tell("The draft is still loading: look at it first.", "warning")
+            return None
+        return d
+
+    def _renew_claim(self) -> None:
+        if self.current_id is not None:
+            self.show_draft(self.current_id)
+
+    # ---- moving -------------------------------------------------------------------------
+
+    def action_next(self) -> None:
+        """The next draft in the queue."""
+        self.query_one(QueueTable).action_cursor_down()
+
+    def action_previous(self) -> None:
+        """The previous draft in the queue."""
+        self.query_one(QueueTable).action_cursor_up()
+
+    @on(QueueTable.EdgeReached, "#queue")
+    def _edge(self, event: QueueTable.EdgeReached) -> None:
+        if not self.page:
+            return
+        if event.direction > 0:
+            self.load_page(self.page[-1].id, cursor=0)
+        else:
+            self.load_page(None, before_id=self.page[0].id, cursor=len(self.page) - 1)
+
+    def _advance(self, draft_id: int) -> None:
+        """After a decision: the next undecided draft on the page, else the next page."""
+        table = self.query_one(QueueTable)
+        ids = [r.id for r in self.page]
+        start = ids.index(draft_id) + 1 if draft_id in ids else table.cursor_row + 1
+        for index in range(start, len(ids)):
+            key = str(ids[index])
+            status = table.get_cell(key, "status")
+            if str(status) == "pending":
+                table.move_cursor(row=index)
+                return
+        if self.page:
+            self.load_page(self.page[-1].id, cursor=0)
+
+    # ---- decisions ----------------------------------------------------------------------
+
+    def action_approve(self) -> None:
+        """Approve the draft on screen, its warnings in view."""
+        if (d := self._shown()) is not None:
+            self._approve(d)
+
+    @work(group="decide", exit_on_error=False)
+    async def _approve(self, d: DraftDetail) -> None:
+        draft_id = d.draft["id"]
+        try:
+            await asyncio.to_thread(
+                self.rapp.decide_approve,
+                draft_id,
+                d.draft["version"],
+                self._ms(draft_id),
+                d.warning_codes,
+            )
+        except review.ReviewRefused as refused:
+            self.tell(str(refused), "error")
+            self.show_draft(draft_id)
+            return
+        self._decided(draft_id, "approved")
+
+    def _decided(self, draft_id: int, status: str) -> None:
+        self.query_one(QueueTable).set_status(draft_id, status)
+        self.marked.discard(draft_id)
+        self.query_one(QueueTable).set_mark(draft_id, False)
+        self._status(f"#{draft_id} {status}")
+        if draft_id == self.current_id:
+            self._advance(draft_id)
+
+    def action_reject(self) -> None:
+        """Reject the draft on screen, with a reason."""
+        if (d := self._shown()) is None:
+            return
+
+        def chosen(answer: tuple[str, str | None] | None) -> None:
+            if answer is not None:
+                self._reject(d, *answer)
+
+        self.app.push_screen(RejectScreen(), chosen)
+
+    @work(group="decide", exit_on_error=False)
+    async def _reject(self, d: DraftDetail, reason: str, note: str | None) -> None:
+        draft_id = d.draft["id"]
+        try:
+            await asyncio.to_thread(
+                self.rapp.decide_reject,
+                draft_id,
+                d.draft["version"],
+                reason,
+                note,
+                self._ms(draft_id),
+            )
+        except review.ReviewRefused as refused:
+            self.tell(str(refused), "error")
+            self.show_draft(draft_id)
+            return
+        self._decided(draft_id, "rejected")
+
+    def action_edit(self) -> None:
+        """Edit the text of the draft on screen (an unsaved edit is offered again)."""
+        if (d := self._shown()) is None:
+            return
+        if d.draft["status"] != "pending":
+            self.tell(f"Draft {d.draft['id']} is {d.draft['status']}: only pending drafts change.")
+            return
+        draft_id = d.draft["id"]
+        start = d.draft["unsaved_edit"] or d.draft["body"]
+
+        def autosave(text: str | None) -> None:
+            self._save_unsaved(draft_id, text)
+
+        def done(text: str | None) -> None:
+            if text is None:
+                self.show_draft(draft_id)
+            else:
+                self._edit(d, text)
+
+        self.app.push_screen(EditScreen(draft_id, d.draft["body"], start, autosave), done)
+
+    @work(group="autosave", exclusive=True, exit_on_error=False)
+    async def _save_unsaved(self, draft_id: int, text: str | None) -> None:
+        await asyncio.to_thread(self.rapp.keep_unsaved, draft_id, text)
+
+    @work(group="decide", exit_on_error=False)
+    async def _edit(self, d: DraftDetail, text: str) -> None:
+        draft_id = d.draft["id"]
+        try:
+            outcome = await asyncio.to_thread(
+                self.rapp.decide_edit, draft_id, d.draft["version"], text
+            )
+        except review.ReviewRefused as refused:
+            self.tell(str(refused), "error")
+        else:
+            found = ", ".join(f.message for f in outcome.flags)
+            self.tell(f"Edit saved. {found}" if found else "Edit saved; text checks pass.")
+        self.show_draft(draft_id)
+
+    def action_mark(self) -> None:
+        """Mark or unmark the draft on screen for bulk approval."""
+        if (d := self._shown()) is None:
+            return
+        draft_id = d.draft["id"]
+        if draft_id in self.marked:
+            self.marked.discard(draft_id)
+        else:
+            self.marked.add(draft_id)
+        self.query_one(QueueTable).set_mark(draft_id, draft_id in self.marked)
+        self._status()
+
+    def action_approve_marked(self) -> None:
+        """Show every marked draft and ask before approving any."""
+        unseen = sorted(self.marked - self.shown_ids)
+        if unseen:
+            self.tell(f"Not approved: never on screen: {unseen}", "error")
+            return
+        if not self.marked:
+            self.tell("Nothing marked: space marks the draft on screen.")
+            return
+        self._bulk(sorted(self.marked))
+
+    @work(group="decide", exit_on_error=False)
+    async def _bulk(self, ids: list[int]) -> None:
+        details = await asyncio.to_thread(self.rapp.fetch_details, ids)
+        choice: BulkChoice | None = await self.app.push_screen_wait(BulkScreen(details))
+        if choice is None:
+            self.tell("Nothing approved.")
+            return
+        done, problems = await asyncio.to_thread(self.rapp.decide_bulk, choice, self.on_screen_ms)
+        for draft_id in done:
+            self._decided(draft_id, "approved")
+        message = f"Approved {len(done)}; refused {len(choice.refused)} blocked"
+        message += f"; left {len(choice.declined)} pending" if choice.declined else ""
+        self.tell(
+            message + "".join(f"\n{p}" for p in problems), "warning" if problems else "information"
+        )
+        if self.current_id is not None:
+            self.show_draft(self.current_id)
+
+    def action_undo(self) -> None:
+        """Undo your last decision: the draft is pending again."""
+        self._undo()
+
+    @work(group="decide", exit_on_error=False)
+    async def _undo(self) -> None:
+        try:
+            outcome = await asyncio.to_thread(self.rapp.decide_undo)
+        except review.ReviewRefused as refused:
+            self.tell(str(refused), "warning")
+            return
+        table = self.query_one(QueueTable)
+        table.set_status(outcome.draft_id, "pending")
+        self.tell(f"Undone: draft {outcome.draft_id} is pending again.")
+        if str(outcome.draft_id) in table.rows:
+            table.move_cursor(row=table.get_row_index(str(outcome.draft_id)))
+        if self.current_id is not None:
+            self.show_draft(self.current_id)
+
+    # ---- search, filter, help, why not ---------------------------------------------------
+
+    def action_search(self) -> None:
+        """Open the search box."""
+        box = self.query_one("#search", Input)
+        box.display = True
+        box.value = self.rapp.queue_filter.search or ""
+        box.focus()
+
+    def action_close_search(self) -> None:
+        """Close the search box (the search stays applied)."""
+        self.query_one("#search", Input).display = False
+        self.query_one(QueueTable).focus()
+
+    @on(Input.Submitted, "#search")
+    def _search(self, event: Input.Submitted) -> None:
+        self._refilter(
+            QueueFilter(
+                **{**self.rapp.queue_filter.__dict__, "search": event.value.strip() or None}
+            )
+        )
+        self.action_close_search()
+
+    def _refilter(self, filt: QueueFilter) -> None:
+        self.rapp.queue_filter = filt
+        self.total = None
+        self._status()
+        self.load_page(None, cursor=0)
+
+    def action_filter(self) -> None:
+        """Filter the queue by status, flag, recruiter or role."""
+        self._open_filter()
+
+    @work(group="dialog", exit_on_error=False)
+    async def _open_filter(self) -> None:
+        choices = await asyncio.to_thread(self.rapp.fetch_filter_choices)
+        filt = await self.app.push_screen_wait(FilterScreen(self.rapp.queue_filter, choices))
+        if filt is not None:
+            self._refilter(filt)
+
+    def action_help(self) -> None:
+        """A help screen generated from the active bindings (so remapped keys show as they are)."""
+        rows = [
+            (
+                self.app.get_key_display(active.binding),
+                active.binding.id,
+                active.binding.tooltip or active.binding.description,
+            )
+            for active in self.active_bindings.values()
+            if active.binding.id and active.binding.id != "close_search"
+        ]
+        rows += [
+            ("↑ ↓", "-", "Move in the queue (pages load at either end)"),
+            ("tab", "-", "Move focus between the queue and the draft"),
+            ("esc", "close_search", "Close the search box"),
+            ("^q", "-", "Quit from anywhere, even mid-edit (the edit is kept)"),
+        ]
+        self.app.push_screen(HelpScreen(rows))
+
+    def action_why_not(self) -> None:
+        """Threads that got no follow-up, with reasons and evidence."""
+        self.app.push_screen(WhyNotScreen(self.rapp.fetch_suppressed))
