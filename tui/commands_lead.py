@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import sys
 from typing import Annotated
 
 import typer
 
 from drafts import spotcheck
+from store.spreadsheet import write_dicts
 from tui.commands_lists import cells, table
 from tui.common import (
     ConfigOption,
@@ -100,11 +100,7 @@ def concerns(
     if json_:
         print_json(rows)
     elif csv_:
-        writer = csv.DictWriter(
-            sys.stdout, fieldnames=list(rows[0]) if rows else ["draft_id"], lineterminator="\n"
-        )
-        writer.writeheader()
-        writer.writerows(rows)
+        write_dicts(sys.stdout, rows, ["draft_id"])
     else:
         grid = table("recruiter", "draft", "candidate", "status", "lead", "note")
         for r in rows:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import sys
 from typing import Annotated
 
@@ -15,6 +14,7 @@ from store import FollowupsError, models
 from store.clock import iso
 from store.figures import bar, fill_days, sparkline, team_figures
 from store.queries import basic_stats, list_drafts, list_threads
+from store.spreadsheet import write_rows
 from tui.common import (
     ConfigOption,
     DbOption,
@@ -144,26 +144,23 @@ def stats(
 
 
 def _print_csv(figures) -> None:
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(
-        [
-            "recruiter",
-            "week",
-            *CSV_COLUMNS,
-            "rejected_by_reason",
-            "cancelled_by_reason",
-            "flags_by_code",
-        ]
-    )
+    header = [
+        "recruiter",
+        "week",
+        *CSV_COLUMNS,
+        "rejected_by_reason",
+        "cancelled_by_reason",
+        "flags_by_code",
+    ]
+    lists = ("rejected_by_reason", "cancelled_by_reason", "flags_by_code")
+    rows = [header]
     for recruiter, weeks in figures["recruiters"].items():
         for week, row in weeks.items():
-            writer.writerow(
+            rows.append(
                 [recruiter, week, *(row[c] for c in CSV_COLUMNS)]
-                + [
-                    ";".join(f"{k}={v}" for k, v in row[key].items())
-                    for key in ("rejected_by_reason", "cancelled_by_reason", "flags_by_code")
-                ]
+                + [";".join(f"{k}={v}" for k, v in row[key].items()) for key in lists]
             )
+    write_rows(sys.stdout, rows)
 
 
 def _print_human(counts, figures) -> None:
