@@ -14,11 +14,19 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from store import models
+from store import FollowupsError, models
 from store.config import Settings
 from store.text import normalise_email, normalise_linkedin
 
 OPEN_DRAFT_STATUSES = ("pending", "approved", "sending", "unknown")
+
+
+class MissingInitialMessage(FollowupsError):
+    """A thread's initial message is no longer among its candidate's touchpoints.
+
+    A later export can move a touchpoint id to another candidate; the thread then has
+    nothing to follow up until the store is re-imported or corrected.
+    """
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,17 +91,22 @@ class ThreadContext:
     now: datetime
     # Other threads of this candidate that are due now (filled by the scheduler).
     other_due_threads: list[str] = field(default_factory=list)
+    # Several rules ask for it; a context is a snapshot, so it is worked out once.
+    _after_initial: list[TouchpointView] | None = field(default=None, init=False, repr=False)
 
     @property
     def after_initial(self) -> list[TouchpointView]:
         """Touchpoints after the initial message (the initial itself excluded)."""
-        start = self.initial.occurred_at
-        initial_id = self.initial.touchpoint_id
-        return [
-            t
-            for t in self.touchpoints
-            if t.occurred_at > start or (t.occurred_at == start and t.touchpoint_id != initial_id)
-        ]
+        if self._after_initial is None:
+            start = self.initial.occurred_at
+            initial_id = self.initial.touchpoint_id
+            self._after_initial = [
+                t
+                for t in self.touchpoints
+                if t.occurred_at > start
+                or (t.occurred_at == start and t.touchpoint_id != initial_id)
+            ]
+        return self._after_initial
 
 
 @dataclass
@@ -114,11 +127,19 @@ class Snapshot:
         """The context of one thread of a candidate in this snapshot."""
         candidate = self.candidates[thread.candidate_id]
         touchpoints = self.touchpoints.get(thread.candidate_id, [])
-        initial = next(t for t in touchpoints if t.touchpoint_id == thread.initial_touchpoint_id)
+        initial = next(
+            (t for t in touchpoints if t.touchpoint_id == thread.initial_touchpoint_id), None
+        )
+        if initial is None:
+            raise MissingInitialMessage(
+                f"thread {thread.thread_id}: its initial message {thread.initial_touchpoint_id} "
+                f"is no longer one of {thread.candidate_id}'s touchpoints (re-import the export)"
+            )
         matched = list(self.suppressions_by_candidate.get(candidate.candidate_id, ()))
-        if candidate.email:
+        # Normalising costs a few regular expressions: only when there is a list to match.
+        if candidate.email and self.suppressions_by_email:
             matched += self.suppressions_by_email.get(normalise_email(candidate.email), ())
-        if candidate.linkedin_url:
+        if candidate.linkedin_url and self.suppressions_by_linkedin:
             key = normalise_linkedin(candidate.linkedin_url)
             matched += self.suppressions_by_linkedin.get(key, ())
         return ThreadContext(
@@ -147,9 +168,10 @@ def load_snapshot(
     """Load what the rules need, for every candidate or just the ones named."""
     ids = sorted(set(candidate_ids)) if candidate_ids is not None else None
     c = models.Candidate.__table__
+    columns = [getattr(c.c, name) for name in CandidateView.__slots__]
     candidates = {
-        row.candidate_id: CandidateView(**row._mapping)
-        for row in conn.execute(select(c).where(_in(c.c.candidate_id, ids)))
+        row[0]: CandidateView(*row)
+        for row in conn.execute(select(*columns).where(_in(c.c.candidate_id, ids))).all()
     }
     t = models.Touchpoint.__table__
     columns = [getattr(t.c, name) for name in TouchpointView.__slots__]
@@ -158,7 +180,7 @@ def load_snapshot(
         select(*columns)
         .where(_in(t.c.candidate_id, ids))
         .order_by(t.c.candidate_id, t.c.occurred_at, t.c.touchpoint_id)
-    ):
+    ).all():
         touchpoints[row[1]].append(TouchpointView(*row))
     roles = {
         r.role_id: models.Role(**r._mapping) for r in conn.execute(select(models.Role.__table__))
@@ -192,6 +214,12 @@ def load_snapshot(
 
 
 def thread_view(row) -> ThreadView:
-    """A thread row (ORM object or mapping) as the rules see it."""
+    """A thread row (ORM object, mapping or dict) as the rules see it."""
     get = row.get if isinstance(row, dict) else lambda k: getattr(row, k)
     return ThreadView(*(get(name) for name in ThreadView.__slots__))
+
+
+def thread_columns() -> list:
+    """The thread table's columns in ThreadView order: `ThreadView(*row)` of a select of them."""
+    t = models.Thread.__table__
+    return [getattr(t.c, name) for name in ThreadView.__slots__]

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 # Opt-out requests, in the ways people actually write them. Matched case-insensitively
 # after apostrophes are straightened, so "don’t" and "don't" read alike.
 _OPT_OUT = re.compile(
     r"""
-    \b(?:please\s+)?stop\s+(?:contacting|messaging|emailing|e-mailing|mailing|texting|calling
-        |reaching\s+out|sending|spamming|writing|bothering)\b
+    \b(?:please\s+)?(?:stop|quit|cease)\s+(?:contacting|messaging|emailing|e-mailing|mailing
+        |texting|calling|reaching\s+out|sending|spamming|writing|bothering)\b
     | \b(?:do\s+not|don't|never|dont)\s+(?:ever\s+)?(?:contact|message|email|e-mail|call|text
         |write\s+to|reach\s+out\s+to)\s+(?:me|us)\b
     | \bdo[\s-]+not[\s-]+contact\b
@@ -28,20 +29,42 @@ _OPT_OUT = re.compile(
     | \bdelete\s+my\s+(?:data|details|information|profile)\b
     | \b(?:do\s+not|don't|dont)\s+want\s+(?:to\s+be\s+contacted
         |(?:you|anyone|recruiters|your\s+company)\s+to\s+(?:contact|message|email)\s+me)\b
+    # "STOP" on its own (the SMS convention) or "please stop" ending a sentence; never
+    # "please stop by" or "I can't stop thinking".
+    | ^\W*stop\W*$
+    | \bplease\s+stop\b(?=\s*(?:[.!]|$))
     """,
-    re.IGNORECASE | re.VERBOSE,
+    re.IGNORECASE | re.VERBOSE | re.MULTILINE,
 )
 
+# What only a machine writes: an out-of-office header or its usual wording.
 _AUTO_REPLY = re.compile(
     r"""
     \bout\s+of\s+(?:the\s+)?office\b
     | \bautomatic\s+reply\b | \bauto[\s-]?reply\b | \bautoreply\b | \bauto[\s-]?response\b
-    | \bOOO\b
-    | \b(?:currently\s+)?(?:on\s+(?:vacation|holiday|annual\s+leave|parental\s+leave|leave
-        |sabbatical|a\s+business\s+trip))\b
+    | \bautoresponder\b | \bOOO\b
+    | \blimited\s+access\s+to\s+(?:my\s+)?e-?mails?\b
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+# Being away is something people also mention in real answers ("I'm on vacation this
+# week, let's talk Monday"), so it counts only beside an autoresponder's stock phrase.
+_AWAY = re.compile(
+    r"""
+    \bon\s+(?:vacation|holiday|annual\s+leave|parental\s+leave|leave|sabbatical
+        |a\s+business\s+trip)\b
     | \baway\s+from\s+(?:my\s+)?(?:desk|office|email|the\s+office)\b
-    | \blimited\s+access\s+to\s+(?:my\s+)?e-?mail\b
     | \bI\s+am\s+(?:currently\s+)?away\b | \bI'm\s+(?:currently\s+)?away\b
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+_STOCK_PHRASE = re.compile(
+    r"""
+    \b(?:upon|on|after)\s+my\s+return\b
+    | \bwill\s+(?:respond|reply|answer)\b[^.]{0,40}\b(?:when|once)\s+I\s+(?:return|am\s+back)\b
+    | \bfor\s+(?:urgent|immediate)\s+(?:matters|enquiries|inquiries|requests|issues)\b
+    | \bin\s+my\s+absence\b
+    | \b(?:responses?|replies)\s+(?:will\s+be|may\s+be)\s+(?:delayed|slow)\b
     """,
     re.IGNORECASE | re.VERBOSE,
 )
@@ -109,6 +132,9 @@ def _plain(text: str) -> str:
     return text.replace("\u2019", "'").replace("\u2018", "'")
 
 
+# Every rule that reads a message asks again for each of the candidate's threads, and a
+# scheduler run asks about the whole store: the answers are kept for the texts seen last.
+@lru_cache(maxsize=16_384)
 def find_opt_out(text: str | None) -> str | None:
     """The words of an opt-out request in the text, or None."""
     if not text:
@@ -117,10 +143,13 @@ def find_opt_out(text: str | None) -> str | None:
     return match.group(0) if match else None
 
 
+@lru_cache(maxsize=16_384)
 def is_auto_reply(subject: str | None, body: str | None) -> bool:
     """Whether a message reads as an automatic out-of-office reply."""
     text = _plain(f"{subject or ''}\n{body or ''}")
-    return bool(_AUTO_REPLY.search(text))
+    if _AUTO_REPLY.search(text):
+        return True
+    return bool(_AWAY.search(text) and _STOCK_PHRASE.search(text))
 
 
 def _future(candidates: list[date], after: date) -> date | None:

@@ -40,55 +40,62 @@ class Rendered:
     template: str
 
 
-def _none_to_empty(values: dict[str, Any]) -> dict[str, Any]:
-    # Unknown optional fields render as nothing, not as the word "None".
-    return {k: ("" if v is None else v) for k, v in values.items()}
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 def template_context(ctx: ThreadContext) -> dict[str, Any]:
-    """The variables a template may use: plain values only."""
+    """The variables a template may use: plain values only.
+
+    Unknown optional fields are empty strings, never the word "None".
+    """
     candidate = ctx.candidate
     role = ctx.role
     recruiter = ctx.recruiter
-    recruiter_name = (
-        recruiter.name if recruiter and recruiter.name else ctx.thread.recruiter
-    ) or ""
+    initial = ctx.initial
+    recruiter_name = (recruiter.name if recruiter else None) or ctx.thread.recruiter or ""
+    sent = initial.occurred_at
     return {
-        "candidate": _none_to_empty(
-            {
-                "first_name": candidate.first_name,
-                "full_name": candidate.full_name,
-                "company": candidate.company,
-                "title": candidate.title,
-                "location": candidate.location,
-            }
-        ),
-        "role": _none_to_empty(
-            {
-                "id": role.role_id if role else ctx.thread.role_id,
-                "title": role.title if role else "",
-                "location": role.location if role else "",
-                "hiring_manager": role.hiring_manager if role else "",
-                "status": role.status if role else "",
-            }
-        ),
-        "recruiter": _none_to_empty(
-            {
-                "handle": ctx.thread.recruiter,
-                "name": recruiter_name,
-                "first_name": recruiter_name.split()[0] if recruiter_name else "",
-                "email": recruiter.email if recruiter else "",
-            }
-        ),
-        "initial": _none_to_empty(
-            {
-                "subject": ctx.initial.subject,
-                "body": ctx.initial.body,
-                "channel": ctx.initial.channel,
-                "sent_on": f"{ctx.initial.occurred_at.day} {ctx.initial.occurred_at:%B}",
-            }
-        ),
-        "days_since": (ctx.now - ctx.initial.occurred_at).days,
+        "candidate": {
+            "first_name": candidate.first_name or "",
+            "full_name": candidate.full_name or "",
+            "company": candidate.company or "",
+            "title": candidate.title or "",
+            "location": candidate.location or "",
+        },
+        "role": {
+            "id": (role.role_id if role else ctx.thread.role_id) or "",
+            "title": (role.title if role else None) or "",
+            "location": (role.location if role else None) or "",
+            "hiring_manager": (role.hiring_manager if role else None) or "",
+            "status": (role.status if role else None) or "",
+        },
+        "recruiter": {
+            "handle": ctx.thread.recruiter or "",
+            "name": recruiter_name,
+            "first_name": recruiter_name.split()[0] if recruiter_name.strip() else "",
+            "email": (recruiter.email if recruiter else None) or "",
+        },
+        "initial": {
+            "subject": initial.subject or "",
+            "body": initial.body or "",
+            "channel": initial.channel,
+            # Spelled out here: strftime's %B follows the process locale.
+            "sent_on": f"{sent.day} {MONTHS[sent.month - 1]}",
+        },
+        "days_since": (ctx.now - sent).days,
         "company": {"name": ctx.settings.company.name},
     }
 
@@ -108,7 +115,7 @@ class TemplateBook:
             keep_trailing_newline=False,
             trim_blocks=True,
         )
-        self._cache: dict[tuple[str, str | None], Any] = {}
+        self._cache: dict[tuple[str, str | None], Any] = {}  # a template or its RenderProblem
 
     def names_for(self, channel: str, role_id: str | None) -> list[str]:
         """Template names tried for a thread: the role's own first, then the channel's."""
@@ -122,19 +129,43 @@ class TemplateBook:
             try:
                 self._cache[key] = self.env.select_template(self.names_for(channel, role_id))
             except TemplateNotFound:
-                raise RenderProblem(f"no template for channel {channel!r}") from None
+                self._cache[key] = RenderProblem(f"no template for channel {channel!r}")
             except TemplateSyntaxError as exc:
-                raise RenderProblem(_describe(exc, exc.name, exc.lineno)) from None
-        return self._cache[key]
+                self._cache[key] = RenderProblem(_describe(exc, exc.name, exc.lineno))
+            except (TemplateError, OSError, UnicodeDecodeError) as exc:
+                names = " or ".join(self.names_for(channel, role_id))
+                self._cache[key] = RenderProblem(f"cannot read template {names}: {exc}")
+        # A broken template is reported once per thread, but parsed only once per run.
+        found = self._cache[key]
+        if isinstance(found, RenderProblem):
+            raise found
+        return found
+
+    def named(self, name: str):
+        """One template by name (e.g. "roles/r-1/email.j2"), or RenderProblem."""
+        try:
+            return self.env.get_template(name)
+        except TemplateSyntaxError as exc:
+            raise RenderProblem(_describe(exc, exc.name or name, exc.lineno)) from None
+        except TemplateNotFound:
+            raise RenderProblem(f"template {name}: not found") from None
+        except (TemplateError, OSError, UnicodeDecodeError) as exc:
+            raise RenderProblem(f"template {name}: cannot read it: {exc}") from None
 
     def render(self, ctx: ThreadContext) -> Rendered:
         """Write the follow-up for a thread, or raise RenderProblem (never half a draft)."""
-        template = self.template_for(ctx.thread.channel, ctx.thread.role_id)
+        return self.render_with(self.template_for(ctx.thread.channel, ctx.thread.role_id), ctx)
+
+    def render_with(self, template, ctx: ThreadContext) -> Rendered:
+        """Write the follow-up for a thread with this compiled template, or RenderProblem."""
         try:
             body = template.render(template_context(ctx)).strip()
-        except TemplateError as exc:
+        except Exception as exc:
+            # Any failure inside a user's template (an undefined name, a blocked attribute,
+            # a division by zero) costs that thread its draft, never the whole run.
+            message = exc if isinstance(exc, TemplateError) else f"{type(exc).__name__}: {exc}"
             raise RenderProblem(
-                _describe(exc, template.name, _template_line(exc, template))
+                _describe(message, template.name, _template_line(exc, template))
             ) from None
         if not body:
             raise RenderProblem(f"template {template.name} rendered an empty body")
@@ -162,7 +193,7 @@ def _template_line(exc: BaseException, template) -> int | None:
     return line
 
 
-def _describe(exc: BaseException, name: str | None, line: int | None) -> str:
+def _describe(exc: BaseException | str, name: str | None, line: int | None) -> str:
     where = f"template {name or '?'}" + (f", line {line}" if line else "")
     message = getattr(exc, "message", None) or str(exc)
     return f"{where}: {message}"
@@ -172,7 +203,8 @@ def write_default_templates(target: Path) -> list[Path]:
     """Copy the built-in templates into a team's folder (keeping any that exist)."""
     target.mkdir(parents=True, exist_ok=True)
     written = []
-    for source in sorted(BUILTIN_TEMPLATES.glob("*.j2")):
+    shipped = [*BUILTIN_TEMPLATES.glob("*.j2"), *BUILTIN_TEMPLATES.glob("*.llm.toml")]
+    for source in sorted(shipped):
         destination = target / source.name
         if not destination.exists():
             shutil.copyfile(source, destination)

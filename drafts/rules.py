@@ -7,9 +7,10 @@ sender before delivering one: the same functions, on the data as it is at that m
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from drafts.context import ThreadContext, TouchpointView
@@ -83,9 +84,24 @@ def _real_replies(ctx: ThreadContext) -> list[TouchpointView]:
     return [t for t in _inbound_after_initial(ctx) if not is_auto_reply(t.subject, t.body)]
 
 
-def _our_names(ctx: ThreadContext) -> set[str]:
+# The scheduler asks about every thread of the store: company names repeat across
+# candidates and the config's lists never change within a run, so both are normalised once.
+_company = lru_cache(maxsize=65_536)(normalise_company)
+
+
+@lru_cache(maxsize=64)
+def _names(names: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(normalise_company(n) for n in names) - {""}
+
+
+def company_in(company: str | None, names: Iterable[str]) -> bool:
+    """Whether a company is one of `names`, ignoring case, punctuation and legal suffixes."""
+    return bool(company) and _company(company) in _names(tuple(names))
+
+
+def _our_names(ctx: ThreadContext) -> tuple[str, ...]:
     company = ctx.settings.company
-    return {normalise_company(n) for n in [company.name, *company.aliases]} - {""}
+    return (company.name, *company.aliases)
 
 
 # --- blocking rules ---------------------------------------------------------------------
@@ -147,19 +163,21 @@ def employee(ctx: ThreadContext) -> Flag | None:
     candidate = ctx.candidate
     if candidate.ats_status == "hired":
         return Flag("employee", BLOCK, "Hired (ATS status)", field_evidence("ats_status", "hired"))
-    if candidate.company and normalise_company(candidate.company) in _our_names(ctx):
+    if company_in(candidate.company, _our_names(ctx)):
         return Flag(
             "employee",
             BLOCK,
             f"Current company is ours: {candidate.company}",
             field_evidence("company", candidate.company),
         )
-    domains = {d.casefold().lstrip("@") for d in ctx.settings.company.domains}
-    if candidate.email and email_domain(candidate.email) in domains:
+    domain = email_domain(candidate.email)
+    ours = {d.strip().casefold().lstrip("@") for d in ctx.settings.company.domains} - {""}
+    # A subdomain (eu.acme-robotics.com) is ours too; a look-alike (notacme-robotics.com) is not.
+    if domain and any(domain == d or domain.endswith("." + d) for d in ours):
         return Flag(
             "employee",
             BLOCK,
-            f"Email address is on our domain ({email_domain(candidate.email)})",
+            f"Email address is on our domain ({domain})",
             field_evidence("email", candidate.email),
         )
     return None
@@ -245,8 +263,7 @@ def followups_exhausted(ctx: ThreadContext) -> Flag | None:
 def never_contact_company(ctx: ThreadContext) -> Flag | None:
     """Works at a company we never contact people at."""
     company = ctx.candidate.company
-    banned = {normalise_company(n) for n in ctx.settings.company.never_contact_companies}
-    if company and normalise_company(company) in banned - {""}:
+    if company_in(company, ctx.settings.company.never_contact_companies):
         return Flag(
             "never_contact_company",
             BLOCK,
@@ -288,8 +305,7 @@ def role_closed(ctx: ThreadContext) -> Flag | None:
 def competitor(ctx: ThreadContext) -> Flag | None:
     """Works at a competitor: a draft is allowed, a reviewer should know."""
     company = ctx.candidate.company
-    rivals = {normalise_company(n) for n in ctx.settings.company.competitors} - {""}
-    if company and normalise_company(company) in rivals:
+    if company_in(company, ctx.settings.company.competitors):
         title = f" ({ctx.candidate.title})" if ctx.candidate.title else ""
         return Flag(
             "competitor",

@@ -3,34 +3,45 @@
 One run is one transaction: it reads a snapshot of the store, asks the rules about every
 thread, then writes thread states, flags and drafts in set-based statements. A thread step
 can hold one draft only (a unique constraint), so running twice, or two schedulers at
-once, never creates a second draft.
+once, never creates a second draft. A pending draft whose thread a rule now blocks (the
+candidate answered since, say) is cancelled, so no draft waits for someone it must not reach.
 """
 
 from __future__ import annotations
 
+import gc
 import random
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
-from sqlalchemy import Engine, bindparam, delete, select, update
+from sqlalchemy import Engine, select
 from sqlalchemy.engine import Connection
 
+from drafts.cancel import cancel_draft
 from drafts.checks import text_flags
-from drafts.context import OPEN_DRAFT_STATUSES, ThreadContext, load_snapshot, thread_view
+from drafts.context import (
+    OPEN_DRAFT_STATUSES,
+    MissingInitialMessage,
+    ThreadContext,
+    ThreadView,
+    load_snapshot,
+    thread_columns,
+)
 from drafts.render import Rendered, RenderProblem, TemplateBook
 from drafts.rules import Flag, blocking_flags, due_at, out_of_office_until, warning_flags
 from drafts.rules import thread_followups as followups_on
+from drafts.schedule_writes import write_drafts, write_threads
 from store import audit, models
 from store.clock import iso
 from store.config import Settings
-from store.upsert import upsert
+from store.db import serialise
 
 SAMPLE_SEED = 847
-CHUNK = 500
 
 
 class Renderer(Protocol):
@@ -59,11 +70,21 @@ class JinjaRenderer:
         return results
 
 
+class ExistingDraft(NamedTuple):
+    """A draft already in the store for a thread step."""
+
+    id: int
+    candidate_id: str
+    status: str
+    version: int
+
+
 @dataclass
 class Decided:
     """What the scheduler concluded about one thread."""
 
-    ctx: ThreadContext
+    thread: ThreadView
+    ctx: ThreadContext | None
     state: str
     reasons: list[str]
     flags: list[Flag] = field(default_factory=list)
@@ -72,6 +93,8 @@ class Decided:
     step: int = 1
     # What the LLM writer recorded (model, tokens, latency); None for Jinja drafts.
     meta: dict[str, Any] | None = None
+    # A pending draft of this step that the rules now forbid: cancelled by this run.
+    cancel: ExistingDraft | None = None
 
 
 @dataclass
@@ -87,7 +110,9 @@ class ScheduleReport:
     waiting: Counter = field(default_factory=Counter)
     followed_up: int = 0
     already_drafted: int = 0
+    cancelled: int = 0
     template_errors: list[dict[str, str]] = field(default_factory=list)
+    problems: list[dict[str, str]] = field(default_factory=list)
     held_by_cap: int = 0
     cap: int = 0
     drafts: list[dict[str, Any]] = field(default_factory=list)
@@ -101,7 +126,9 @@ class ScheduleReport:
             "waiting": dict(sorted(self.waiting.items())),
             "followed_up": self.followed_up,
             "already_drafted": self.already_drafted,
+            "cancelled": self.cancelled,
             "template_errors": self.template_errors,
+            "problems": self.problems,
             "held_by_cap": self.held_by_cap,
             "cap": self.cap,
             "automation": "on" if self.automation_on else "off",
@@ -111,19 +138,6 @@ class ScheduleReport:
         }
 
 
-def _existing_steps(conn: Connection) -> tuple[set[tuple[str, int]], dict[str, list[str]]]:
-    d = models.FollowUpDraft.__table__
-    steps: set[tuple[str, int]] = set()
-    open_by_candidate: dict[str, list[str]] = defaultdict(list)
-    for thread_id, step, candidate_id, status in conn.execute(
-        select(d.c.thread_id, d.c.step, d.c.candidate_id, d.c.status)
-    ):
-        steps.add((thread_id, step))
-        if status in OPEN_DRAFT_STATUSES:
-            open_by_candidate[candidate_id].append(thread_id)
-    return steps, open_by_candidate
-
-
 def decide(ctx: ThreadContext) -> Decided:
     """Blocked, not due, on hold, or due: one thread, by the rules alone."""
     step = len(followups_on(ctx)) + 1
@@ -131,49 +145,29 @@ def decide(ctx: ThreadContext) -> Decided:
     if blocks:
         codes = [f.code for f in blocks]
         state = "followed_up" if codes == ["followups_exhausted"] else "suppressed"
-        return Decided(ctx, state, codes, blocks, step=step)
+        return Decided(ctx.thread, ctx, state, codes, blocks, step=step)
     due = due_at(ctx)
     if ctx.now < due:
-        return Decided(ctx, "waiting", ["not_due"], hold_until=due, step=step)
+        return Decided(ctx.thread, ctx, "waiting", ["not_due"], hold_until=due, step=step)
     hold = out_of_office_until(ctx)
     if hold is not None and ctx.now < hold:
-        return Decided(ctx, "waiting", ["out_of_office"], warning_flags(ctx), hold, step=step)
-    return Decided(ctx, "due", [], step=step)
+        flags = warning_flags(ctx)
+        return Decided(ctx.thread, ctx, "waiting", ["out_of_office"], flags, hold, step=step)
+    return Decided(ctx.thread, ctx, "due", [], step=step)
 
 
-def _one_per_candidate(due: list[Decided], open_drafts: dict[str, list[str]]) -> list[Decided]:
-    """Keep one due thread per candidate (the most recent initial message); hold the rest."""
-    by_candidate: dict[str, list[Decided]] = defaultdict(list)
-    for item in due:
-        by_candidate[item.ctx.candidate.candidate_id].append(item)
-    chosen = []
-    for candidate_id, items in by_candidate.items():
-        items.sort(key=lambda d: (d.ctx.initial.occurred_at, d.ctx.thread.thread_id), reverse=True)
-        existing = open_drafts.get(candidate_id, [])
-        keep = None if existing else items[0]
-        for item in items:
-            if item is keep:
-                continue
-            drafted = existing[0] if existing else keep.ctx.thread.thread_id
-            item.state, item.reasons = "waiting", ["other_threads"]
-            item.flags = [
-                Flag(
-                    "other_threads",
-                    "warn",
-                    f"This candidate already has a draft on thread {drafted}; one at a time",
-                    {"drafted_thread": drafted},
-                )
-            ]
-        if keep is not None:
-            keep.ctx.other_due_threads = [i.ctx.thread.thread_id for i in items if i is not keep]
-            chosen.append(keep)
-    chosen.sort(key=lambda d: (d.ctx.initial.occurred_at, d.ctx.thread.thread_id))
-    return chosen
-
-
-def _hold(items: list[Decided], reason: str) -> None:
-    for item in items:
-        item.state, item.reasons = "waiting", [reason]
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    # A run builds a few small objects per touchpoint and drops them all at the end. The
+    # cyclic collector would walk that growing heap again and again (about 40% of a large
+    # run) for garbage reference counting frees anyway: nothing here makes cycles.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def schedule(
@@ -191,63 +185,152 @@ def schedule(
 ) -> ScheduleReport:
     """Decide every thread at `now`; create drafts for the due ones. See the module doc."""
     report = ScheduleReport(now=now, dry_run=dry_run, cap=settings.limits.drafts_per_run)
-    start_phase = progress or (lambda _label, _total: lambda _n: None)
-    with engine.begin() as conn:
-        if not audit.automation_enabled(conn):
+    options = {"sample": sample, "limit": limit, "seed": seed, "actor": actor}
+    phase = progress or (lambda _label, _total: lambda _n: None)
+    # Paused around the whole run, so the run's objects are freed before it comes back on.
+    with _collector_paused(), engine.begin() as conn:
+        # Two runs at once (two cron jobs, a run and the demo) take turns, never interleave.
+        serialise(conn, "schedule")
+        if audit.automation_enabled(conn):
+            _run(conn, settings, report, renderer or JinjaRenderer(settings), phase, options)
+        else:
             report.automation_on = False
-            return report
-        snapshot = load_snapshot(conn, settings, now)
-        steps, open_drafts = _existing_steps(conn)
-        thread_rows = conn.execute(select(models.Thread.__table__)).mappings().all()
-        before = {
-            r["thread_id"]: (r["state"], list(r["reasons"] or []), r["hold_until"])
-            for r in thread_rows
-        }
-
-        advance = start_phase("checking threads", len(thread_rows))
-        decided: list[Decided] = []
-        for row in thread_rows:
-            ctx = snapshot.context(thread_view(row))
-            item = decide(ctx)
-            if (row["thread_id"], item.step) in steps:
-                report.already_drafted += 1
-            else:
-                decided.append(item)
-            advance(1)
-
-        due = _one_per_candidate([d for d in decided if d.state == "due"], open_drafts)
-        if sample is not None and sample < len(due):
-            picked = set(random.Random(seed).sample(range(len(due)), sample))
-            _hold([d for i, d in enumerate(due) if i not in picked], "held_by_sample")
-            due = [d for i, d in enumerate(due) if i in picked]
-        if limit is not None and limit < len(due):
-            _hold(due[limit:], "held_by_limit")
-            due = due[:limit]
-        if len(due) > report.cap:
-            report.held_by_cap = len(due) - report.cap
-            _hold(due[report.cap :], "held_by_run_cap")
-            due = due[: report.cap]
-
-        rendered = (renderer or JinjaRenderer(settings)).render_all(
-            [d.ctx for d in due], start_phase("writing drafts", len(due))
-        )
-        new_drafts = _finish_due(due, rendered, report)
-        _count(decided, report)
-        if dry_run:
-            report.drafts = [_summary(item, text) for item, text in new_drafts]
-            conn.rollback()
-            return report
-        run_id = uuid.uuid4().hex
-        _write_threads(conn, decided, before, now)
-        report.created = _write_drafts(conn, new_drafts, now, run_id)
-        audit.record(
-            conn,
-            actor=actor,
-            action="schedule",
-            at=now,
-            detail={k: v for k, v in report.as_json().items() if k != "drafts"} | {"run": run_id},
-        )
     return report
+
+
+def _run(conn: Connection, settings, report, renderer, phase, options) -> None:
+    """One run inside its transaction: decide, pick, render, write (or roll back)."""
+    now = report.now
+    snapshot = load_snapshot(conn, settings, now)
+    existing = _existing_drafts(conn)
+    t = models.Thread.__table__
+    thread_rows = conn.execute(
+        select(*thread_columns(), t.c.state, t.c.reasons, t.c.hold_until, t.c.problem)
+    ).all()
+    width = len(ThreadView.__slots__)
+    before = {row[0]: (row[width], row[width + 1] or [], *row[width + 2 :]) for row in thread_rows}
+
+    advance = phase("checking threads", len(thread_rows))
+    decided: list[Decided] = []
+    for row in thread_rows:
+        item = _decide_row(snapshot, ThreadView(*row[:width]), existing, report)
+        if item is not None:
+            decided.append(item)
+        advance(1)
+
+    due = [d for d in decided if d.state == "due"]
+    due = _one_per_candidate(due, _open_drafts(existing, decided))
+    due = _pick(due, options["sample"], options["limit"], options["seed"], report)
+    rendered = renderer.render_all([d.ctx for d in due], phase("writing drafts", len(due)))
+    new_drafts = _finish_due(due, rendered, report)
+    _count(decided, report)
+    if report.dry_run:
+        report.drafts = [_summary(item, text) for item, text in new_drafts]
+        conn.rollback()
+        return
+    run_id = uuid.uuid4().hex
+    actor = options["actor"]
+    report.cancelled = _cancel_drafts(conn, [d for d in decided if d.cancel], now, actor)
+    write_threads(conn, [d for d in decided if before.get(d.thread.thread_id) != _key(d)], now)
+    report.created = write_drafts(conn, new_drafts, now, run_id)
+    audit.record(
+        conn,
+        actor=actor,
+        action="schedule",
+        at=now,
+        detail={k: v for k, v in report.as_json().items() if k != "drafts"} | {"run": run_id},
+    )
+
+
+def _key(item: Decided) -> tuple[str, list[str], datetime | None, str | None]:
+    return item.state, item.reasons, item.hold_until, item.problem
+
+
+def _existing_drafts(conn: Connection) -> dict[tuple[str, int], ExistingDraft]:
+    d = models.FollowUpDraft.__table__
+    rows = conn.execute(
+        select(d.c.thread_id, d.c.step, d.c.id, d.c.candidate_id, d.c.status, d.c.version)
+    )
+    return {(r[0], r[1]): ExistingDraft(*r[2:]) for r in rows}
+
+
+def _decide_row(snapshot, view: ThreadView, existing, report: ScheduleReport) -> Decided | None:
+    """One thread's decision, or None when its next step was drafted earlier and may stay."""
+    try:
+        ctx = snapshot.context(view)
+    except MissingInitialMessage as problem:
+        report.problems.append({"thread_id": view.thread_id, "error": str(problem)})
+        return Decided(view, None, "waiting", ["initial_missing"], problem=str(problem))
+    item = decide(ctx)
+    draft = existing.get((view.thread_id, item.step))
+    if draft is None:
+        return item
+    if item.state in ("suppressed", "followed_up") and draft.status == "pending":
+        item.cancel = draft
+        return item
+    report.already_drafted += 1
+    return None
+
+
+def _open_drafts(existing, decided: list[Decided]) -> dict[str, list[str]]:
+    """Candidates with a draft still on its way (not the ones this run cancels)."""
+    cancelling = {d.cancel.id for d in decided if d.cancel}
+    open_by_candidate: dict[str, list[str]] = defaultdict(list)
+    for (thread_id, _step), draft in existing.items():
+        if draft.status in OPEN_DRAFT_STATUSES and draft.id not in cancelling:
+            open_by_candidate[draft.candidate_id].append(thread_id)
+    return open_by_candidate
+
+
+def _one_per_candidate(due: list[Decided], open_drafts: dict[str, list[str]]) -> list[Decided]:
+    """Keep one due thread per candidate (the most recent initial message); hold the rest."""
+    by_candidate: dict[str, list[Decided]] = defaultdict(list)
+    for item in due:
+        by_candidate[item.thread.candidate_id].append(item)
+    chosen = []
+    for candidate_id, items in by_candidate.items():
+        items.sort(key=lambda d: (d.ctx.initial.occurred_at, d.thread.thread_id), reverse=True)
+        existing = open_drafts.get(candidate_id, [])
+        keep = None if existing else items[0]
+        for item in items:
+            if item is keep:
+                continue
+            drafted = existing[0] if existing else keep.thread.thread_id
+            item.state, item.reasons = "waiting", ["other_threads"]
+            item.flags = [
+                Flag(
+                    "other_threads",
+                    "warn",
+                    f"This candidate already has a draft on thread {drafted}; one at a time",
+                    {"drafted_thread": drafted},
+                )
+            ]
+        if keep is not None:
+            keep.ctx.other_due_threads = [i.thread.thread_id for i in items if i is not keep]
+            chosen.append(keep)
+    chosen.sort(key=lambda d: (d.ctx.initial.occurred_at, d.thread.thread_id))
+    return chosen
+
+
+def _pick(due: list[Decided], sample, limit, seed, report: ScheduleReport) -> list[Decided]:
+    """Apply --sample, --limit and the per-run cap, in that order; the rest wait."""
+    if sample is not None and sample < len(due):
+        picked = set(random.Random(seed).sample(range(len(due)), sample))
+        _hold([d for i, d in enumerate(due) if i not in picked], "held_by_sample")
+        due = [d for i, d in enumerate(due) if i in picked]
+    if limit is not None and limit < len(due):
+        _hold(due[limit:], "held_by_limit")
+        due = due[:limit]
+    if len(due) > report.cap:
+        report.held_by_cap = len(due) - report.cap
+        _hold(due[report.cap :], "held_by_run_cap")
+        due = due[: report.cap]
+    return due
+
+
+def _hold(items: list[Decided], reason: str) -> None:
+    for item in items:
+        item.state, item.reasons = "waiting", [reason]
 
 
 def _finish_due(due, rendered, report) -> list[tuple[Decided, Rendered]]:
@@ -256,9 +339,7 @@ def _finish_due(due, rendered, report) -> list[tuple[Decided, Rendered]]:
     for item, (text, extra_flags, meta) in zip(due, rendered, strict=True):
         if isinstance(text, RenderProblem):
             item.state, item.reasons, item.problem = "waiting", ["template_error"], str(text)
-            report.template_errors.append(
-                {"thread_id": item.ctx.thread.thread_id, "error": str(text)}
-            )
+            report.template_errors.append({"thread_id": item.thread.thread_id, "error": str(text)})
             continue
         item.state = "drafted"
         item.flags = warning_flags(item.ctx) + text_flags(text.body) + list(extra_flags)
@@ -284,103 +365,32 @@ def _count(decided: list[Decided], report: ScheduleReport) -> None:
 
 def _summary(item: Decided, text: Rendered) -> dict[str, Any]:
     return {
-        "thread_id": item.ctx.thread.thread_id,
-        "candidate_id": item.ctx.candidate.candidate_id,
-        "recruiter": item.ctx.thread.recruiter,
+        "thread_id": item.thread.thread_id,
+        "candidate_id": item.thread.candidate_id,
+        "recruiter": item.thread.recruiter,
         "flags": [f.code for f in item.flags],
         "body": text.body,
     }
 
 
-def _write_threads(conn: Connection, decided: list[Decided], before, now: datetime) -> None:
-    """Store each thread's state and its thread-level flags, touching only what changed."""
-    changed = [
-        d
-        for d in decided
-        if before.get(d.ctx.thread.thread_id) != (d.state, d.reasons, d.hold_until)
-    ]
-    t = models.Thread.__table__
-    statement = (
-        update(t)
-        .where(t.c.thread_id == bindparam("tid"))
-        .values(
-            state=bindparam("state"),
-            reasons=bindparam("reasons"),
-            hold_until=bindparam("hold"),
-            problem=bindparam("problem"),
-            evaluated_at=bindparam("at"),
+def _cancel_drafts(conn: Connection, items: list[Decided], now: datetime, actor: str) -> int:
+    """Cancel pending drafts whose thread a rule now blocks, saying why (as the sender does)."""
+    cancelled = 0
+    for item in items:
+        draft = item.cancel
+        cancelled += cancel_draft(
+            conn,
+            draft={
+                "id": draft.id,
+                "version": draft.version,
+                "thread_id": item.thread.thread_id,
+                "candidate_id": item.thread.candidate_id,
+            },
+            from_status="pending",
+            flags=item.flags,
+            codes=list(item.reasons),
+            reason="; ".join(f.message for f in item.flags),
+            actor=actor,
+            at=now,
         )
-    )
-    rows = [
-        {
-            "tid": d.ctx.thread.thread_id,
-            "state": d.state,
-            "reasons": d.reasons,
-            "hold": d.hold_until,
-            "problem": d.problem,
-            "at": now,
-        }
-        for d in changed
-    ]
-    flag = models.Flag.__table__
-    ids = [d.ctx.thread.thread_id for d in changed]
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        conn.execute(delete(flag).where(flag.c.draft_id.is_(None), flag.c.thread_id.in_(chunk)))
-    for start in range(0, len(rows), 2000):
-        conn.execute(statement, rows[start : start + 2000])
-    flag_rows = [
-        {"thread_id": d.ctx.thread.thread_id, "draft_id": None, **f.as_dict()}
-        for d in changed
-        if d.state != "drafted"
-        for f in d.flags
-    ]
-    if flag_rows:
-        conn.execute(flag.insert(), flag_rows)
-
-
-def _write_drafts(conn: Connection, ready, now: datetime, run_id: str) -> int:
-    """Insert the drafts (a step already drafted by a racing run is skipped) and their flags."""
-    if not ready:
-        return 0
-    rows = []
-    for item, text in ready:
-        ctx = item.ctx
-        rows.append(
-            {
-                "thread_id": ctx.thread.thread_id,
-                "step": item.step,
-                "candidate_id": ctx.candidate.candidate_id,
-                "role_id": ctx.thread.role_id,
-                "recruiter": ctx.thread.recruiter,
-                "channel": ctx.thread.channel,
-                "status": "pending",
-                "subject": text.subject,
-                "body": text.body,
-                "original_body": text.body,
-                "engine": "llm" if item.meta else "jinja",
-                "template": text.template,
-                "created_at": now,
-                "schedule_run": run_id,
-                "version": 1,
-                "cancel_codes": [],
-                "attempts": 0,
-                "llm_meta": item.meta,
-            }
-        )
-    upsert(conn, models.FollowUpDraft, rows, ["thread_id", "step"], update_columns=[])
-    d = models.FollowUpDraft.__table__
-    ids = dict(conn.execute(select(d.c.thread_id, d.c.id).where(d.c.schedule_run == run_id)).all())
-    flag_rows = [
-        {
-            "thread_id": item.ctx.thread.thread_id,
-            "draft_id": ids[item.ctx.thread.thread_id],
-            **f.as_dict(),
-        }
-        for item, _text in ready
-        if item.ctx.thread.thread_id in ids
-        for f in item.flags
-    ]
-    if flag_rows:
-        conn.execute(models.Flag.__table__.insert(), flag_rows)
-    return len(ids)
+    return cancelled

@@ -45,10 +45,14 @@ def upsert(
     table = model.__table__
     # A generated key (draft.id, flag.id) is left to the database: PostgreSQL, unlike
     # SQLite, refuses an explicit NULL for it.
+    # Only the columns some row names, or that have a default: any other would be NULL
+    # anyway, and each one named costs a bound value in every row.
+    named = set().union(*(row.keys() for row in rows))
     columns = [
         c.name
         for c in table.columns
-        if not (
+        if (c.name in named or c.default is not None)
+        and not (
             c.primary_key
             and c.autoincrement is not False
             and c.name not in rows[0]

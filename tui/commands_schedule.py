@@ -40,6 +40,10 @@ def print_report(report: ScheduleReport) -> None:
         out.print(f"already followed up: {report.followed_up}")
     if report.already_drafted:
         out.print(f"already drafted earlier: {report.already_drafted}")
+    if report.cancelled:
+        out.print(f"cancelled {report.cancelled} pending draft(s) that a rule now blocks")
+    for problem in report.problems[:10]:
+        err.print(f"problem on {problem['thread_id']}: {problem['error']}")
     for problem in report.template_errors[:10]:
         err.print(f"template error on {problem['thread_id']}: {problem['error']}")
     if report.held_by_cap:
