@@ -1,16 +1,218 @@
-"""`followups send`: deliver approved drafts after checking every rule again (issue 5)."""
+"""`followups send`: deliver approved drafts, rechecking every rule first (issue 5).
+
+Nothing is sent unless asked twice (awdeorio/mailmerge's habit): with no transport in the
+config every run is a dry run; with one, `send` first prints what it would do and asks on
+a terminal. Cron passes `--yes`; without a terminal and without `--yes` nothing goes.
+"""
 
 from __future__ import annotations
 
+import sys
+from typing import Annotated
+
 import typer
 
-from store import FollowupsError
-from tui.common import ConfigOption, DbOption
+from drafts import pacing
+from drafts.send import Sender, SendReport, reconcile
+from drafts.transports import transports_for
+from drafts.volume import VolumeCheck, check_volume
+from tui.common import (
+    ConfigOption,
+    DbOption,
+    JsonOption,
+    NowOption,
+    err,
+    open_context,
+    out,
+    parse_now,
+    print_json,
+    reviewer_name,
+)
+
+LABELS = {
+    "would_send": "would send",
+    "sent": "sent",
+    "cancelled": "cancelled (a rule blocks it now)",
+    "held": "held (still approved; goes later)",
+    "retry": "retry later (temporary failure)",
+    "failed": "failed",
+    "unknown": "unknown (may have gone; a person must check)",
+    "released": "given back (a stopped sender never attempted it)",
+    "lost": "taken over elsewhere",
+}
+NOT_CONFIRMED_EXIT = 1
+AUTOMATION_OFF_EXIT = 3
+VOLUME_ALARM_EXIT = 4
 
 
-def send(ctx: typer.Context, db: DbOption = None, config: ConfigOption = None) -> None:
+def _line(item: dict) -> str:
+    parts = [f"#{item['id']}", item["candidate_id"], item["channel"], item["recruiter"] or "-"]
+    if item.get("codes"):
+        parts.append(",".join(item["codes"]))
+    text = "  " + " ".join(str(p) for p in parts) + f": {item['detail']}"
+    if item.get("not_before"):
+        text += f" (may go from {item['not_before']})"
+    if item["outcome"] == "unknown" and item.get("message_id"):
+        text += f" [Message-ID {item['message_id']}]"
+    return text
+
+
+def print_report(report: SendReport, *, detail_limit: int = 20) -> None:
+    """A person's summary: counts per outcome, and why for everything not sent."""
+    if not report.automation_on:
+        out.print("automation is off: nothing was sent (`followups automation on` to resume)")
+        return
+    for item in report.swept:
+        out.print(f"settled a stopped sender's draft: {_line(item).strip()}")
+    counts = report.counts()
+    if not counts:
+        out.print("nothing is due to send")
+    for outcome, label in LABELS.items():
+        if not counts.get(outcome):
+            continue
+        out.print(f"{label}: {counts[outcome]}")
+        if outcome in ("sent", "would_send"):
+            by_channel: dict[str, int] = {}
+            for item in report.items:
+                if item["outcome"] == outcome:
+                    by_channel[item["channel"]] = by_channel.get(item["channel"], 0) + 1
+            for channel, count in sorted(by_channel.items()):
+                how = report.transports.get(channel) or "no transport: dry run"
+                out.print(f"  {channel}: {count} via {how}")
+            continue
+        shown = [i for i in report.items if i["outcome"] == outcome]
+        for item in shown[:detail_limit]:
+            out.print(_line(item))
+        if len(shown) > detail_limit:
+            out.print(f"  ... and {len(shown) - detail_limit} more (--json lists all)")
+    if report.in_doubt:
+        out.print(
+            f"{len(report.in_doubt)} draft(s) are unknown: look each up by Message-ID at the "
+            "relay or in the outbox, then `followups send --reconcile ID sent|failed`"
+        )
+        for item in report.in_doubt[:detail_limit]:
+            out.print(_line(item))
+
+
+def _confirmed(count: int, yes: bool) -> bool:
+    if yes:
+        return True
+    if not sys.stdin.isatty():
+        return False
+    err.print(f"Send {count} message(s) now? [y/N] ", end="")
+    try:
+        answer = input()
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("y", "yes")
+
+
+def send(
+    ctx: typer.Context,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run",
+            help="Recheck and print, send nothing (the default until "
+            "the config names a transport).",
+        ),
+    ] = False,
+    yes: Annotated[
+        bool, typer.Option("--yes", help="Do not ask for confirmation (for cron).")
+    ] = False,
+    limit: Annotated[
+        int | None, typer.Option(help="Send at most N messages in this run.", min=1)
+    ] = None,
+    reconcile_: Annotated[
+        tuple[int, str] | None,
+        typer.Option(
+            "--reconcile",
+            metavar="ID sent|failed",
+            help="Settle an unknown draft after looking it up by its Message-ID.",
+        ),
+    ] = None,
+    note: Annotated[str | None, typer.Option(help="Why (with --reconcile).")] = None,
+    allow_spike: Annotated[
+        bool,
+        typer.Option(
+            "--allow-spike",
+            help="Send even when today would exceed [limits] volume_alarm_multiple times the "
+            "team's usual day.",
+        ),
+    ] = False,
+    as_: Annotated[str | None, typer.Option("--as", help="Who is sending.")] = None,
+    now: NowOption = None,
+    json_: JsonOption = False,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
     """Deliver approved drafts, rechecking every rule first."""
-    raise FollowupsError("send is not available yet")
+    context = open_context(ctx, db, config)
+    moment, actor = parse_now(now), reviewer_name(as_)
+    if reconcile_ is not None:
+        draft_id, outcome = reconcile_
+        item = reconcile(context.engine, draft_id, outcome, actor=actor, now=moment, note=note)
+        if json_:
+            print_json(item)
+        else:
+            out.print(f"draft {draft_id} settled as {outcome}")
+        return
+    transports = {} if dry_run else transports_for(context.settings)
+    plan = Sender(
+        context.engine,
+        context.settings,
+        moment,
+        transports=transports,
+        dry_run=True,
+        actor=actor,
+        limit=limit,
+    ).run()
+    if not plan.automation_on:
+        _finish(plan, json_)
+        raise typer.Exit(AUTOMATION_OFF_EXIT)
+    going = sum(
+        1 for i in plan.items if i["outcome"] == "would_send" and i["channel"] in transports
+    )
+    if not transports:
+        if not json_:
+            print_report(plan)
+            why = "--dry-run" if dry_run else "no transport is configured ([send] in the config)"
+            out.print(f"dry run ({why}): nothing was sent")
+        else:
+            print_json(plan.as_json())
+        return
+    if not json_:
+        print_report(plan)
+    volume = _volume(context, moment, going)
+    if volume.exceeded and not allow_spike:
+        if json_:
+            print_json(plan.as_json() | {"volume_alarm": volume.as_json()})
+        err.print(volume.message())
+        raise typer.Exit(VOLUME_ALARM_EXIT)
+    if going and not _confirmed(going, yes):
+        err.print("not confirmed: nothing was sent (add --yes to send without asking)")
+        raise typer.Exit(NOT_CONFIRMED_EXIT)
+    report = Sender(
+        context.engine, context.settings, moment, transports=transports, actor=actor, limit=limit
+    ).run()
+    if not json_:
+        out.print("---")
+    _finish(report, json_)
+    if not report.automation_on:
+        raise typer.Exit(AUTOMATION_OFF_EXIT)
+
+
+def _volume(context, moment, going: int) -> VolumeCheck:
+    start, _end = pacing.day_bounds(moment, pacing.local_zone())
+    with context.engine.connect() as conn:
+        return check_volume(conn, context.settings, moment, going, start)
+
+
+def _finish(report: SendReport, json_: bool) -> None:
+    if json_:
+        print_json(report.as_json())
+    else:
+        print_report(report)
 
 
 def register(app: typer.Typer) -> None:

@@ -1,0 +1,358 @@
+"""`followups send`: deliver approved drafts once, and only if every rule still holds.
+
+A draft moves approved → sending → sent | failed | cancelled | unknown:
+
+1. **Sweep.** A draft left in `sending` by a sender that is gone is settled first: never
+   attempted (no `sent_at`) → back to approved; attempted → `unknown`, for a person.
+2. **Claim** (one transaction per batch, `send_claim`): rules, approved text, pacing;
+   then approved → sending by a conditional UPDATE, with the Message-ID fixed.
+3. **Deliver**, one message at a time. Before each, a committed write sets `sent_at`
+   (the point after which the draft can only become sent or unknown); after it, the
+   outcome is committed together with the next message's mark, so a run costs one commit
+   per message.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, tzinfo
+from typing import Any
+
+from sqlalchemy import Engine, select, update
+
+from drafts import pacing
+from drafts.send_claim import Claimed, Claimer
+from drafts.send_writes import mark_attempt, record_outcome, record_touchpoint, release
+from drafts.transports import Outcome, Transport
+from store import FollowupsError, audit, models
+from store.clock import iso, utc_now
+from store.config import Settings
+
+DRAFT = models.FollowUpDraft.__table__
+BATCH = 50
+# How long another host waits before it declares a silent sender's draft in doubt.
+MIN_LEASE = timedelta(minutes=10)
+HOST = socket.gethostname()
+# Runs alive in this process: their `sending` drafts are not a crashed sender's.
+_ACTIVE_RUNS: set[str] = set()
+
+
+@dataclass
+class SendReport:
+    """What a run did (or, dry, would do), and what waits for a person."""
+
+    now: datetime
+    dry_run: bool
+    transports: dict[str, str | None]
+    automation_on: bool = True
+    items: list[dict[str, Any]] = field(default_factory=list)
+    in_doubt: list[dict[str, Any]] = field(default_factory=list)
+    swept: list[dict[str, Any]] = field(default_factory=list)
+
+    def counts(self) -> Counter:
+        """Drafts per outcome."""
+        return Counter(item["outcome"] for item in self.items)
+
+    def as_json(self) -> dict[str, Any]:
+        """The `send --json` document."""
+        return {
+            "dry_run": self.dry_run,
+            "automation": "on" if self.automation_on else "off",
+            "now": iso(self.now),
+            "transports": self.transports,
+            "counts": dict(sorted(self.counts().items())),
+            "drafts": self.items,
+            "swept": self.swept,
+            "unknown": self.in_doubt,
+        }
+
+
+def _item(draft: dict[str, Any], outcome: str, detail: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "id": draft["id"],
+        "candidate_id": draft["candidate_id"],
+        "recruiter": draft["recruiter"],
+        "channel": draft["channel"],
+        "outcome": outcome,
+        "detail": detail,
+        "message_id": draft.get("message_id"),
+        **extra,
+    }
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def claimer_gone(claimed_by: str | None, expires: datetime | None, wall_now: datetime) -> bool:
+    """Whether the sender that claimed a draft can no longer finish it."""
+    if expires is not None and expires < wall_now:
+        return True
+    try:
+        _tag, host, pid, run = (claimed_by or "").split(":", 3)
+    except ValueError:
+        return True
+    if host != HOST:
+        return False
+    if int(pid) == os.getpid():
+        return run not in _ACTIVE_RUNS
+    return not _pid_alive(int(pid))
+
+
+def sweep(engine: Engine, *, actor: str, now: datetime) -> list[dict[str, Any]]:
+    """Settle drafts stuck in `sending` by a sender that crashed or was killed."""
+    settled = []
+    wall_now = utc_now()
+    with engine.begin() as conn:
+        rows = conn.execute(select(DRAFT).where(DRAFT.c.status == "sending")).mappings().all()
+        for row in rows:
+            if not claimer_gone(row["claimed_by"], row["claim_expires_at"], wall_now):
+                continue
+            mine = (DRAFT.c.id == row["id"]) & (DRAFT.c.claimed_by == row["claimed_by"])
+            if row["sent_at"] is None:
+                # Claimed, never attempted: nothing left the building.
+                release(conn, [row["id"]], row["claimed_by"])
+                outcome, reason = "released", "claimed by a sender that stopped; never attempted"
+            else:
+                conn.execute(
+                    update(DRAFT)
+                    .where(mine & (DRAFT.c.status == "sending"))
+                    .values(
+                        status="unknown",
+                        version=DRAFT.c.version + 1,
+                        send_error="the sender stopped while delivering this message; "
+                        f"look for Message-ID {row['message_id']} before deciding",
+                    )
+                )
+                outcome, reason = "unknown", "the sender stopped during delivery"
+            audit.record(
+                conn,
+                actor=actor,
+                action=outcome if outcome == "unknown" else "release",
+                at=now,
+                draft_id=row["id"],
+                thread_id=row["thread_id"],
+                candidate_id=row["candidate_id"],
+                reason=reason,
+                detail={"claimed_by": row["claimed_by"], "message_id": row["message_id"]},
+            )
+            settled.append(_item(dict(row), outcome, reason))
+    return settled
+
+
+def in_doubt(engine: Engine) -> list[dict[str, Any]]:
+    """Drafts in `unknown`: a person must look each up by Message-ID and settle it."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(DRAFT).where(DRAFT.c.status == "unknown").order_by(DRAFT.c.id)
+        ).mappings()
+        return [
+            _item(dict(r), "unknown", r["send_error"] or "", sent_at=iso(r["sent_at"]))
+            for r in rows
+        ]
+
+
+class Sender:
+    """One `send` run over every approved draft that is due."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        settings: Settings,
+        now: datetime,
+        *,
+        transports: dict[str, Transport],
+        dry_run: bool = False,
+        actor: str = "sender",
+        batch: int = BATCH,
+        limit: int | None = None,
+        day_zone: tzinfo | None = None,
+        on_progress: Callable[[dict[str, Any]], None] | None = None,
+    ):
+        self.engine = engine
+        self.settings = settings
+        self.now = now
+        self.transports = transports
+        self.dry_run = dry_run
+        self.actor = actor
+        self.batch = batch
+        self.limit = limit
+        self.on_progress = on_progress or (lambda _item: None)
+        self.run_id = uuid.uuid4().hex[:12]
+        self.owner = f"send:{HOST}:{os.getpid()}:{self.run_id}"
+        self.lease = max(MIN_LEASE, timedelta(seconds=4 * settings.send.smtp.timeout_s))
+        self.claimer = Claimer(
+            settings,
+            now,
+            owner=self.owner,
+            lease=self.lease,
+            wall_clock=utc_now,
+            day_zone=day_zone or pacing.local_zone(),
+            actor=actor,
+        )
+
+    def run(self) -> SendReport:
+        """Sweep, then claim and deliver batch after batch until nothing due is left."""
+        names = {}
+        for channel in models.THREAD_CHANNELS:
+            transport = self.transports.get(channel)
+            names[channel] = transport.name if transport else None
+        report = SendReport(self.now, self.dry_run, names)
+        self._report = report
+        _ACTIVE_RUNS.add(self.run_id)
+        try:
+            if not self.dry_run:
+                report.swept = sweep(self.engine, actor=self.actor, now=self.now)
+            channels = sorted(models.THREAD_CHANNELS if self.dry_run else self.transports)
+            if channels:
+                self._loop(report, channels)
+        finally:
+            _ACTIVE_RUNS.discard(self.run_id)
+            for transport in {id(t): t for t in self.transports.values()}.values():
+                transport.close()
+        report.in_doubt = in_doubt(self.engine)
+        return report
+
+    def _loop(self, report: SendReport, channels: list[str]) -> None:
+        after, sent = 0, 0
+        # Bounded: every batch moves `after` forward past at least one draft id.
+        for _ in range(1_000_000):
+            size = self.batch if self.limit is None else min(self.batch, self.limit - sent)
+            if size <= 0:
+                return
+            with self.engine.begin() as conn:
+                if not audit.automation_enabled(conn):
+                    report.automation_on = False
+                    return
+                result = self.claimer.claim_batch(
+                    conn, channels, size, dry_run=self.dry_run, after=after
+                )
+                if self.dry_run:
+                    conn.rollback()
+            if result.exhausted:
+                return
+            after = result.last_id
+            for decided in result.decided:
+                item = _item(decided["draft"], decided["outcome"], decided["detail"])
+                if "codes" in decided:
+                    item["codes"] = decided["codes"]
+                if decided.get("not_before"):
+                    item["not_before"] = iso(decided["not_before"])
+                if decided["outcome"] == "would_send":
+                    channel = decided["draft"]["channel"]
+                    item["transport"] = report.transports.get(channel)
+                report.items.append(item)
+                self.on_progress(item)
+            sent += len(result.claimed) + sum(
+                1 for d in result.decided if d["outcome"] == "would_send"
+            )
+            if result.claimed and not self._deliver(result.claimed, report):
+                return
+
+    def _deliver(self, claimed: list[Claimed], report: SendReport) -> bool:
+        """Deliver a claimed batch. False: the transport is down, stop the run."""
+        remaining = list(claimed)
+        finished: tuple[Claimed, Outcome] | None = None
+        flying: Claimed | None = None
+        keep_going = True
+        # One connection for the batch: a checkout per message would also pay a pre-ping.
+        with self.engine.connect() as conn:
+            try:
+                while remaining:
+                    item = remaining.pop(0)
+                    if not self._commit(conn, finished, start=item):
+                        finished = None
+                        continue  # no longer ours: someone settled it meanwhile
+                    finished, flying = None, item
+                    outcome = self.transports[item.draft["channel"]].deliver(item.outgoing)
+                    finished, flying = (item, outcome), None
+                    if outcome.transport_down:
+                        keep_going = False
+                        break
+            finally:
+                if flying is not None:
+                    finished = (flying, Outcome("unknown", "the sender stopped during delivery"))
+                given_back = [c.draft["id"] for c in remaining]
+                self._commit(conn, finished, start=None, give_back=given_back)
+        return keep_going
+
+    def _commit(self, conn, finished, *, start: Claimed | None, give_back: list[int] = ()) -> bool:
+        """One transaction: the last outcome, the next attempt's mark, drafts given back."""
+        if conn.in_transaction():
+            conn.rollback()  # a failed statement left one open; start clean
+        with conn.begin():
+            if finished is not None:
+                item, outcome = finished
+                draft = item.draft | {"sent_at": self.now, "to_email": item.outgoing.to_email}
+                transport = self.transports[draft["channel"]].name
+                status = record_outcome(
+                    conn,
+                    draft,
+                    outcome,
+                    owner=self.owner,
+                    now=self.now,
+                    actor=self.actor,
+                    transport=transport,
+                )
+                entry = _item(draft, status, outcome.detail, transport=transport)
+                self._report.items.append(entry)
+                self.on_progress(entry)
+            if give_back:
+                release(conn, list(give_back), self.owner)
+            if start is None:
+                return True
+            return mark_attempt(
+                conn, start.draft["id"], self.owner, self.now, utc_now() + self.lease
+            )
+
+
+def reconcile(
+    engine: Engine, draft_id: int, outcome: str, *, actor: str, now: datetime, note: str | None
+) -> dict[str, Any]:
+    """A person settles an `unknown` draft after looking it up by its Message-ID."""
+    if outcome not in ("sent", "failed"):
+        raise FollowupsError(f"--reconcile takes 'sent' or 'failed', not {outcome!r}")
+    with engine.begin() as conn:
+        row = conn.execute(select(DRAFT).where(DRAFT.c.id == draft_id)).mappings().one_or_none()
+        if row is None:
+            raise FollowupsError(f"there is no draft {draft_id}")
+        if row["status"] != "unknown":
+            raise FollowupsError(
+                f"draft {draft_id} is {row['status']}, not unknown: nothing to reconcile"
+            )
+        values: dict[str, Any] = {"status": outcome, "claimed_by": None, "claim_expires_at": None}
+        if outcome == "failed":
+            values["sent_at"] = None
+        else:
+            values["sent_at"] = row["sent_at"] or now
+            values["send_error"] = None
+        conn.execute(
+            update(DRAFT)
+            .where(DRAFT.c.id == draft_id, DRAFT.c.version == row["version"])
+            .values(version=row["version"] + 1, **values)
+        )
+        if outcome == "sent":
+            record_touchpoint(conn, dict(row), values["sent_at"])
+        audit.record(
+            conn,
+            actor=actor,
+            action="reconcile",
+            at=now,
+            draft_id=draft_id,
+            thread_id=row["thread_id"],
+            candidate_id=row["candidate_id"],
+            reason=note,
+            detail={"outcome": outcome, "message_id": row["message_id"]},
+        )
+    return _item(dict(row) | {"status": outcome}, outcome, note or "settled by a person")

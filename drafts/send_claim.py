@@ -1,0 +1,330 @@
+"""The claim: one transaction that rechecks a batch of approved drafts and takes the ones that
+may go. Every rule is asked again here, on the data as it is now, by the same functions the
+scheduler uses; a draft is claimed only by a conditional UPDATE that a second sender
+cannot also win.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, tzinfo
+from email.utils import parseaddr
+from typing import Any
+
+from sqlalchemy import bindparam, func, or_, select, text, update
+from sqlalchemy.engine import Connection
+
+from drafts import pacing
+from drafts.cancel import cancel_draft
+from drafts.context import Snapshot, load_snapshot, thread_view
+from drafts.integrity import body_hash
+from drafts.rules import blocking_flags
+from drafts.transports import Outgoing
+from store import models
+from store.config import Settings
+
+DRAFT = models.FollowUpDraft.__table__
+# Drafts that may have gone out, and so count against today's cap and the candidate's spacing.
+IN_FLIGHT = ("sending", "sent", "unknown")
+# approved → sending, only if nobody changed the draft since it was read (built once, so
+# its compiled form is reused for every draft).
+_CLAIM = (
+    update(DRAFT)
+    .where(
+        DRAFT.c.id == bindparam("b_id"),
+        DRAFT.c.status == "approved",
+        DRAFT.c.version == bindparam("b_version"),
+    )
+    .values(
+        status="sending",
+        version=DRAFT.c.version + 1,
+        claimed_by=bindparam("b_owner"),
+        claim_expires_at=bindparam("b_lease"),
+        message_id=bindparam("b_message_id"),
+        hold_reason=None,
+        not_before=None,
+        sent_at=None,
+    )
+)
+
+
+@dataclass
+class Claimed:
+    """A draft this sender owns now (status `sending`), and the message it will become."""
+
+    draft: dict[str, Any]
+    outgoing: Outgoing
+
+
+@dataclass
+class BatchResult:
+    """What one claim transaction decided."""
+
+    claimed: list[Claimed] = field(default_factory=list)
+    # (draft row, outcome, detail, codes/not_before extras) for the report
+    decided: list[dict[str, Any]] = field(default_factory=list)
+    exhausted: bool = False
+    # The highest draft id looked at: the next batch starts after it.
+    last_id: int = 0
+
+
+def lock_key(value: str) -> int:
+    """A signed 64-bit advisory-lock key for a string."""
+    return int.from_bytes(hashlib.sha256(value.encode()).digest()[:8], "big", signed=True)
+
+
+def new_message_id(draft_id: int, sender: str) -> str:
+    """A Message-ID unique to this draft: fixed before the first attempt, kept on retries."""
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "followups.invalid"
+    return f"<followups.{draft_id}.{uuid.uuid4().hex[:16]}@{domain}>"
+
+
+class Claimer:
+    """Rechecks and claims batches for one sender run."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        now: datetime,
+        *,
+        owner: str,
+        lease: timedelta,
+        wall_clock,
+        day_zone: tzinfo,
+        actor: str,
+    ):
+        self.settings = settings
+        self.now = now
+        self.owner = owner
+        self.lease = lease
+        self.wall_clock = wall_clock
+        self.day_zone = day_zone
+        self.actor = actor
+        # A dry run rolls every batch back; what it would have sent still counts later.
+        self.dry_used: Counter = Counter()
+        self.dry_flight: dict[str, list[datetime]] = defaultdict(list)
+
+    def select(self, conn: Connection, channels: list[str], size: int, after: int):
+        """The next approved drafts that are due, by id after `after`; on PG, skipping rows
+        another sender has locked (it is deciding about them right now)."""
+        query = (
+            select(DRAFT)
+            .where(
+                DRAFT.c.status == "approved",
+                DRAFT.c.channel.in_(channels),
+                or_(DRAFT.c.not_before.is_(None), DRAFT.c.not_before <= self.now),
+                DRAFT.c.id > after,
+            )
+            .order_by(DRAFT.c.id)
+            .limit(size)
+        )
+        if conn.dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        return [dict(r) for r in conn.execute(query).mappings()]
+
+    def _serialise(self, conn: Connection, rows: list[dict[str, Any]]) -> None:
+        """On PostgreSQL, take each recruiter's and candidate's lock in one global order, so
+        two senders count caps and spacing one after the other (SQLite's BEGIN IMMEDIATE
+        already serialises whole transactions)."""
+        if conn.dialect.name != "postgresql":
+            return
+        keys = {lock_key(f"recruiter:{r['recruiter'] or ''}") for r in rows}
+        keys |= {lock_key(f"candidate:{r['candidate_id']}") for r in rows}
+        for key in sorted(keys):
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
+
+    def _used_today(self, conn: Connection) -> Counter:
+        start, end = pacing.day_bounds(self.now, self.day_zone)
+        handle = func.coalesce(DRAFT.c.recruiter, "")
+        query = (
+            select(handle, func.count())
+            .where(
+                or_(
+                    DRAFT.c.status == "sending",
+                    DRAFT.c.status.in_(("sent", "unknown"))
+                    & (DRAFT.c.sent_at >= start)
+                    & (DRAFT.c.sent_at < end),
+                )
+            )
+            .group_by(handle)
+        )
+        return Counter(dict(conn.execute(query).all()))
+
+    def _in_flight(self, conn: Connection, candidate_ids: list[str]) -> dict[str, list[datetime]]:
+        gap = timedelta(days=self.settings.cadence.min_days_between_messages)
+        found: dict[str, list[datetime]] = defaultdict(list)
+        query = select(DRAFT.c.candidate_id, DRAFT.c.status, DRAFT.c.sent_at).where(
+            DRAFT.c.candidate_id.in_(candidate_ids), DRAFT.c.status.in_(IN_FLIGHT)
+        )
+        for candidate_id, status, sent_at in conn.execute(query):
+            moment = sent_at or self.now
+            if status == "sending" or moment > self.now - gap:
+                found[candidate_id].append(moment)
+        return found
+
+    def claim_batch(
+        self, conn: Connection, channels: list[str], size: int, *, dry_run: bool, after: int
+    ) -> BatchResult:
+        """Recheck and claim up to `size` drafts, inside the caller's transaction."""
+        result = BatchResult()
+        rows = self.select(conn, channels, size, after)
+        if not rows:
+            result.exhausted = True
+            return result
+        result.last_id = max(r["id"] for r in rows)
+        self._serialise(conn, rows)
+        candidate_ids = sorted({r["candidate_id"] for r in rows})
+        snapshot = load_snapshot(conn, self.settings, self.now, candidate_ids)
+        t = models.Thread.__table__
+        threads = {
+            row.thread_id: row
+            for row in conn.execute(
+                select(t).where(t.c.thread_id.in_(sorted({r["thread_id"] for r in rows})))
+            )
+        }
+        used = self._used_today(conn) + self.dry_used
+        in_flight = self._in_flight(conn, candidate_ids)
+        for candidate_id in candidate_ids:
+            in_flight[candidate_id] += self.dry_flight.get(candidate_id, [])
+        for row in rows:
+            decision = self._decide(row, snapshot, threads, used, in_flight)
+            self._apply(conn, row, decision, result, dry_run)
+            if decision["outcome"] in ("claimed", "would_send"):
+                used[row["recruiter"] or ""] += 1
+                in_flight[row["candidate_id"]].append(self.now)
+            if decision["outcome"] == "would_send":
+                self.dry_used[row["recruiter"] or ""] += 1
+                self.dry_flight[row["candidate_id"]].append(self.now)
+        return result
+
+    def _decide(self, row, snapshot: Snapshot, threads, used, in_flight) -> dict[str, Any]:
+        """Cancel, hold or claim one draft: the heart of "only if every rule still holds"."""
+        thread = threads.get(row["thread_id"])
+        if thread is None or row["candidate_id"] not in snapshot.candidates:
+            return {
+                "outcome": "cancel",
+                "codes": ["missing"],
+                "flags": [],
+                "reason": ("the thread or candidate is no longer in the store"),
+            }
+        ctx = snapshot.context(thread_view(thread))
+        if row["approved_body_hash"] != body_hash(row["subject"], row["body"]):
+            return {
+                "outcome": "cancel",
+                "codes": ["edited_after_approval"],
+                "flags": [],
+                "reason": "the text differs from the text that was approved",
+            }
+        blocks = blocking_flags(ctx)
+        if blocks:
+            return {
+                "outcome": "cancel",
+                "codes": [f.code for f in blocks],
+                "flags": blocks,
+                "reason": "; ".join(f.message for f in blocks),
+            }
+        handle = row["recruiter"]
+        hold = pacing.combine(
+            [
+                pacing.cap_hold(
+                    handle,
+                    used[handle or ""],
+                    pacing.daily_limit(ctx.recruiter, self.settings),
+                    self.now,
+                    self.day_zone,
+                ),
+                pacing.spacing_hold(ctx, in_flight.get(row["candidate_id"], [])),
+                pacing.window_hold(ctx.candidate.timezone, self.settings, self.now, self.day_zone),
+            ]
+        )
+        if hold is not None:
+            return {"outcome": "hold", "hold": hold}
+        return {"outcome": "claim", "ctx": ctx}
+
+    def _apply(self, conn, row, decision, result: BatchResult, dry_run: bool) -> None:
+        outcome = decision["outcome"]
+        base = {"id": row["id"], "draft": row}
+        if outcome == "cancel":
+            result.decided.append(
+                base
+                | {"outcome": "cancelled", "codes": decision["codes"], "detail": decision["reason"]}
+            )
+            if not dry_run:
+                self._cancel(conn, row, decision)
+        elif outcome == "hold":
+            hold: pacing.Hold = decision["hold"]
+            result.decided.append(
+                base
+                | {
+                    "outcome": "held",
+                    "codes": hold.code.split(","),
+                    "detail": hold.reason,
+                    "not_before": hold.not_before,
+                }
+            )
+            if not dry_run:
+                conn.execute(
+                    update(DRAFT)
+                    .where(
+                        DRAFT.c.id == row["id"],
+                        DRAFT.c.status == "approved",
+                        DRAFT.c.version == row["version"],
+                    )
+                    .values(hold_reason=f"{hold.code}: {hold.reason}", not_before=hold.not_before)
+                )
+        elif dry_run:
+            result.decided.append(base | {"outcome": "would_send", "detail": "every rule holds"})
+            decision["outcome"] = "would_send"
+        else:
+            claimed = self._claim(conn, row, decision["ctx"])
+            if claimed is None:
+                decision["outcome"] = "lost"
+            else:
+                decision["outcome"] = "claimed"
+                result.claimed.append(claimed)
+
+    def _cancel(self, conn: Connection, row, decision) -> None:
+        cancel_draft(
+            conn,
+            draft=row,
+            from_status="approved",
+            flags=decision["flags"],
+            codes=decision["codes"],
+            reason=decision["reason"],
+            actor=self.actor,
+            at=self.now,
+        )
+
+    def _claim(self, conn: Connection, row, ctx) -> Claimed | None:
+        """approved → sending, only if nobody changed the draft since we read it."""
+        message_id = row["message_id"] or new_message_id(row["id"], self.settings.send.from_)
+        changed = conn.execute(
+            _CLAIM,
+            {
+                "b_id": row["id"],
+                "b_version": row["version"],
+                "b_owner": self.owner,
+                "b_lease": self.wall_clock() + self.lease,
+                "b_message_id": message_id,
+            },
+        ).rowcount
+        if not changed:
+            return None
+        candidate = ctx.candidate
+        outgoing = Outgoing(
+            draft_id=row["id"],
+            channel=row["channel"],
+            message_id=message_id,
+            sender=self.settings.send.from_,
+            to_name=candidate.full_name,
+            to_email=candidate.email,
+            linkedin_url=candidate.linkedin_url,
+            subject=row["subject"] or "",
+            body=row["body"],
+            date=self.now,
+        )
+        draft = row | {"status": "sending", "version": row["version"] + 1, "message_id": message_id}
+        return Claimed(draft, outgoing)

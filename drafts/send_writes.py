@@ -1,0 +1,201 @@
+"""What the store records about a delivery: one small write per state change.
+
+Every update is conditioned on this sender's claim (`claimed_by`), so a sender that lost
+its claim (a person reconciled the draft, another host declared it in doubt) can never
+overwrite someone else's decision.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, update
+from sqlalchemy.engine import Connection
+
+from drafts import pacing
+from drafts.transports import Outcome
+from store import audit, models
+from store.text import normalise_email
+from store.upsert import upsert
+
+DRAFT = models.FollowUpDraft.__table__
+
+
+def touchpoint_id(draft_id: int) -> str:
+    """The outbound touchpoint a sent draft becomes: stable, so it is written once."""
+    return f"followups-{draft_id}"
+
+
+def record_touchpoint(conn: Connection, draft: dict[str, Any], at: datetime) -> None:
+    """The sent follow-up as an outbound touchpoint, so every rule sees it from now on.
+
+    A plain insert: only the one transition to `sent` gets here, and the unique
+    `draft_id` would refuse a second one anyway.
+    """
+    conn.execute(
+        _TOUCHPOINT,
+        {
+            "touchpoint_id": touchpoint_id(draft["id"]),
+            "candidate_id": draft["candidate_id"],
+            "role_id": draft["role_id"],
+            "recruiter": draft["recruiter"],
+            "channel": draft["channel"],
+            "direction": "outbound",
+            "occurred_at": at,
+            "delivery": "delivered",
+            "subject": draft["subject"],
+            "body": draft["body"],
+            "draft_id": draft["id"],
+        },
+    )
+
+
+def suppress_address(conn: Connection, email: str, reason: str) -> None:
+    """Add a hard-bounced address to the suppression list (key as the importer makes it)."""
+    address = normalise_email(email)
+    key = hashlib.sha256("\x1f".join(["", address, ""]).encode()).hexdigest()
+    upsert(
+        conn,
+        models.Suppression,
+        [{"key": key, "email": address, "reason": reason, "source": "bounce"}],
+        ["key"],
+        update_columns=[],
+    )
+
+
+# Statements built once: SQLAlchemy then reuses their compiled form for every message,
+# which is most of the cost of a small write.
+_MARK = (
+    update(DRAFT)
+    .where(
+        DRAFT.c.id == bindparam("b_id"),
+        DRAFT.c.status == "sending",
+        DRAFT.c.claimed_by == bindparam("b_owner"),
+    )
+    .values(sent_at=bindparam("b_at"), claim_expires_at=bindparam("b_lease"))
+)
+_TOUCHPOINT = models.Touchpoint.__table__.insert()
+
+
+def _settle(statuses: tuple[str, ...], **values: Any):
+    return (
+        update(DRAFT)
+        .where(
+            DRAFT.c.id == bindparam("b_id"),
+            DRAFT.c.claimed_by == bindparam("b_owner"),
+            DRAFT.c.status.in_(statuses),
+        )
+        .values(attempts=bindparam("b_attempts"), version=DRAFT.c.version + 1, **values)
+    )
+
+
+_SETTLE = {
+    "sent": _settle(
+        ("sending", "unknown"),
+        status="sent",
+        send_error=None,
+        claimed_by=None,
+        claim_expires_at=None,
+    ),
+    "retry": _settle(
+        ("sending",),
+        status="approved",
+        send_error=bindparam("b_error"),
+        hold_reason=bindparam("b_hold"),
+        not_before=bindparam("b_not_before"),
+        sent_at=None,
+        claimed_by=None,
+        claim_expires_at=None,
+    ),
+    "failed": _settle(
+        ("sending",),
+        status="failed",
+        send_error=bindparam("b_error"),
+        sent_at=None,
+        claimed_by=None,
+        claim_expires_at=None,
+    ),
+    "unknown": _settle(("sending",), status="unknown", send_error=bindparam("b_error")),
+}
+_ACTIONS = {"sent": "send", "retry": "defer", "failed": "fail", "unknown": "unknown"}
+
+
+def mark_attempt(conn: Connection, draft_id: int, owner: str, at: datetime, lease_until) -> bool:
+    """Say "this one may be leaving now" before the first byte goes. False: not ours any more."""
+    params = {"b_id": draft_id, "b_owner": owner, "b_at": at, "b_lease": lease_until}
+    return bool(conn.execute(_MARK, params).rowcount)
+
+
+def release(conn: Connection, ids: list[int], owner: str) -> int:
+    """Give back claimed drafts that were never attempted: they go back to approved."""
+    if not ids:
+        return 0
+    return conn.execute(
+        update(DRAFT)
+        .where(
+            DRAFT.c.id.in_(ids),
+            DRAFT.c.status == "sending",
+            DRAFT.c.claimed_by == owner,
+            DRAFT.c.sent_at.is_(None),
+        )
+        .values(
+            status="approved",
+            version=DRAFT.c.version + 1,
+            claimed_by=None,
+            claim_expires_at=None,
+        )
+    ).rowcount
+
+
+def record_outcome(
+    conn: Connection,
+    draft: dict[str, Any],
+    outcome: Outcome,
+    *,
+    owner: str,
+    now: datetime,
+    actor: str,
+    transport: str,
+) -> str:
+    """Store what the transport said. Returns the draft's resulting status (or "lost")."""
+    attempts = draft["attempts"] + 1
+    detail: dict[str, Any] = {
+        "message_id": draft["message_id"],
+        "transport": transport,
+        "channel": draft["channel"],
+        "reply": outcome.detail,
+    }
+    if outcome.status == "retry" and attempts >= pacing.MAX_TEMPORARY_FAILURES:
+        outcome = Outcome("failed", f"gave up after {attempts} attempts; last: {outcome.detail}")
+    status = outcome.status
+    params: dict[str, Any] = {
+        "b_id": draft["id"],
+        "b_owner": owner,
+        "b_attempts": attempts,
+        "b_error": outcome.detail,
+    }
+    if status == "retry":
+        not_before = now + pacing.retry_delay(attempts)
+        params |= {"b_hold": f"retry: {outcome.detail}", "b_not_before": not_before}
+        detail["not_before"] = not_before.isoformat()
+    if not conn.execute(_SETTLE[status], params).rowcount:
+        return "lost"
+    if status == "sent":
+        record_touchpoint(conn, draft, draft.get("sent_at") or now)
+    if outcome.no_such_mailbox and draft.get("to_email"):
+        suppress_address(conn, draft["to_email"], f"bounced: {outcome.detail}")
+        detail["suppressed"] = normalise_email(draft["to_email"])
+    audit.record(
+        conn,
+        actor=actor,
+        action=_ACTIONS[status],
+        at=now,
+        draft_id=draft["id"],
+        thread_id=draft["thread_id"],
+        candidate_id=draft["candidate_id"],
+        reason=outcome.detail if status != "sent" else None,
+        detail=detail,
+    )
+    return status
