@@ -1,0 +1,391 @@
+"""Follow-ups written by a model, through the official ``openai`` client, safe to review.
+
+Used when ``[drafting] engine = "llm"``. Every due thread gets one chat completion from the
+OpenAI-compatible server at ``[llm] base_url``; what comes back is checked
+(drafts.llm_checks) and goes into the same review queue as any draft. When the model fails
+(an HTTP error after the client's retries, a timeout, ``finish_reason`` other than
+``stop``, an empty or over-long answer) the draft is written from the channel's Jinja
+template instead and carries the warning ``llm_fallback`` with the error: nothing empty
+ever reaches review.
+
+LLM templates
+-------------
+A TOML file per channel, ``<channel>.llm.toml``, looked up like body templates: first
+``roles/<role_id>/<channel>.llm.toml`` then ``<channel>.llm.toml`` in ``templates_dir``,
+then the built-ins beside this module. Keys (unknown keys are an error)::
+
+    system = "..."          # required, Jinja: the instructions
+    user = "..."            # required, Jinja: must contain {{ data }} exactly once
+    model = "gpt-4o-mini"   # optional; default [llm] model
+    temperature = 0.4       # 0..2, default 0.4
+    max_tokens = 400        # 1..8000, default 400 (sent as max_tokens)
+    min_chars = 80          # length bounds the output check warns outside of
+    max_chars = 1200        # (defaults 40 and [drafting] max_body_chars)
+
+Both prompts render in the body templates' sandbox (StrictUndefined) and see only values
+we own: ``company.name``, ``channel``, ``days_since``, ``min_chars``, ``max_chars`` and
+``data``. Candidate, role and initial-message text is never a template variable: it
+reaches the model only as ``data``, a labelled JSON block::
+
+    <candidate_data format="json">
+    {"candidate": {...}, "role": {...}, "recruiter": {...}, "initial_message": {...}}
+    </candidate_data>
+
+in which ``<``, ``>``, ``&`` and every invisible or control character are \\u-escaped, so
+no value can close the block or hide text in it. The candidate's ATS notes are not sent.
+The model gets no tools.
+
+Transport: ``timeout_s`` bounds each attempt (connect, write, read); ``max_retries`` is the
+client's own: it retries connection errors, timeouts, 408, 409, 429 and 5xx, waiting what
+``Retry-After``/``retry-after-ms`` says (up to 120 s; a longer demand is not retried) or
+else backing off 0.5 s to 8 s. At most ``concurrency`` requests are in flight.
+
+Each draft's ``llm_meta`` records model, prompt_hash (sha256 of the request), tokens,
+latency_ms, the LLM template and, after a fallback, the error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import os
+import time
+import tomllib
+import unicodedata
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2 import TemplateError, TemplateNotFound
+from openai import APIConnectionError, APIStatusError, APITimeoutError, AsyncOpenAI, OpenAIError
+
+from drafts.context import ThreadContext
+from drafts.llm_checks import injection_flag, output_flags
+from drafts.render import Rendered, RenderProblem, TemplateBook, template_context
+from drafts.rules import WARN, Flag, quote
+from store.config import LlmSettings, Settings
+
+# Local servers (vLLM, Ollama, llama.cpp) want no key, but the client insists on one.
+LOCAL_KEY = "no-key-for-local-server"
+TEMPLATE_KEYS = {"system", "user", "model", "temperature", "max_tokens", "min_chars", "max_chars"}
+# Candidate fields sent to the model (ATS notes stay home: they hold pay and feedback).
+SENT_FIELDS = {"first_name", "full_name", "company", "title", "location"}
+Result = tuple[Rendered | RenderProblem, list[Flag], dict[str, Any] | None]
+
+
+class LlmFailure(Exception):
+    """The model answered, but not with a usable draft."""
+
+
+@dataclass(frozen=True)
+class LlmTemplate:
+    """One parsed, compiled ``.llm.toml`` file."""
+
+    name: str
+    system: Any
+    user: Any
+    model: str | None
+    temperature: float
+    max_tokens: int
+    min_chars: int
+    max_chars: int
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """The request for one thread, ready to send."""
+
+    template: LlmTemplate
+    request: dict[str, Any]
+    prompt_hash: str
+    context_text: str  # everything the model was shown: contacts in it are verified
+
+
+def _escape_char(char: str) -> str:
+    code = ord(char)
+    if code > 0xFFFF:  # JSON spells astral characters as a surrogate pair
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
+
+
+def _needs_escape(char: str) -> bool:
+    if char in "<>&":
+        return True
+    # json.dumps already escaped control characters inside strings: a newline left is layout.
+    category = unicodedata.category(char)
+    return category in ("Cf", "Co", "Cs", "Zl", "Zp") or (category == "Cc" and char != "\n")
+
+
+def data_block(data: dict[str, Any]) -> str:
+    """Untrusted values as a labelled JSON block that no value can break out of."""
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    text = "".join(_escape_char(c) if _needs_escape(c) else c for c in text)
+    return f'<candidate_data format="json">\n{text}\n</candidate_data>'
+
+
+def thread_data(ctx: ThreadContext) -> dict[str, Any]:
+    """What the model may know about the thread: plain values, no notes, no contacts."""
+    values = template_context(ctx)
+    candidate = values["candidate"]
+    return {
+        "candidate": {k: candidate[k] for k in sorted(SENT_FIELDS)},
+        "role": {k: values["role"][k] for k in ("title", "location", "hiring_manager")},
+        "recruiter": {"name": values["recruiter"]["name"]},
+        "our_company": values["company"]["name"],
+        "initial_message": {k: values["initial"][k] for k in ("channel", "sent_on", "subject")}
+        | {"body": values["initial"]["body"]},
+        "days_since_initial": values["days_since"],
+    }
+
+
+def reply_subject(ctx: ThreadContext) -> str | None:
+    """An email follow-up answers the initial message: "Re: <its subject>"."""
+    if ctx.thread.channel != "email":
+        return None
+    original = (ctx.initial.subject or "").strip()
+    return original if original.lower().startswith("re:") else f"Re: {original}".strip()
+
+
+class PromptBook:
+    """The LLM templates, found and compiled once, in the body templates' sandbox."""
+
+    def __init__(self, book: TemplateBook):
+        self.book = book
+        self._cache: dict[tuple[str, str | None], LlmTemplate] = {}
+
+    def names_for(self, channel: str, role_id: str | None) -> list[str]:
+        """Files tried for a thread: the role's own first, then the channel's."""
+        return [n.removesuffix(".j2") + ".llm.toml" for n in self.book.names_for(channel, role_id)]
+
+    def template_for(self, channel: str, role_id: str | None) -> LlmTemplate:
+        """The compiled LLM template for a channel (and role), or RenderProblem."""
+        key = (channel, role_id)
+        if key not in self._cache:
+            self._cache[key] = self._load(self.names_for(channel, role_id))
+        return self._cache[key]
+
+    def _load(self, names: list[str]) -> LlmTemplate:
+        env = self.book.env
+        for name in names:
+            try:
+                source, _filename, _uptodate = env.loader.get_source(env, name)
+            except TemplateNotFound:
+                continue
+            return _parse(env, name, source, self.book.settings)
+        raise RenderProblem(f"no LLM template: none of {', '.join(names)}")
+
+
+def _parse(env, name: str, source: str, settings: Settings) -> LlmTemplate:
+    try:
+        raw = tomllib.loads(source)
+    except tomllib.TOMLDecodeError as exc:
+        raise RenderProblem(f"template {name}: not valid TOML: {exc}") from None
+    unknown = sorted(set(raw) - TEMPLATE_KEYS)
+    if unknown:
+        raise RenderProblem(f"template {name}: unknown key(s) {', '.join(unknown)}")
+    prompts = {}
+    for key in ("system", "user"):
+        if not isinstance(raw.get(key), str) or not raw[key].strip():
+            raise RenderProblem(f"template {name}: `{key}` must be a non-empty string")
+        try:
+            prompts[key] = env.from_string(raw[key].strip())
+        except TemplateError as exc:
+            line = getattr(exc, "lineno", None)
+            where = f", line {line} of the {key} prompt" if line else f" ({key} prompt)"
+            raise RenderProblem(f"template {name}{where}: {exc}") from None
+    numbers = {
+        "temperature": (raw.get("temperature", 0.4), 0, 2),
+        "max_tokens": (raw.get("max_tokens", 400), 1, 8000),
+        "min_chars": (raw.get("min_chars", 40), 1, settings.drafting.max_body_chars),
+        "max_chars": (raw.get("max_chars", settings.drafting.max_body_chars), 1, 20_000),
+    }
+    for key, (value, low, high) in numbers.items():
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if not number or not low <= value <= high:
+            raise RenderProblem(f"template {name}: {key} must be a number from {low} to {high}")
+    model = raw.get("model")
+    if model is not None and not (isinstance(model, str) and model.strip()):
+        raise RenderProblem(f"template {name}: model must be a non-empty string")
+    return LlmTemplate(
+        name=name,
+        system=prompts["system"],
+        user=prompts["user"],
+        model=model,
+        temperature=float(numbers["temperature"][0]),
+        max_tokens=int(numbers["max_tokens"][0]),
+        min_chars=int(numbers["min_chars"][0]),
+        max_chars=int(numbers["max_chars"][0]),
+    )
+
+
+def build_prompt(template: LlmTemplate, ctx: ThreadContext, llm: LlmSettings) -> Prompt:
+    """Render both prompts for a thread; the data block goes only where {{ data }} says."""
+    block = data_block(thread_data(ctx))
+    variables = {
+        "company": {"name": ctx.settings.company.name},
+        "channel": ctx.thread.channel,
+        "days_since": (ctx.now - ctx.initial.occurred_at).days,
+        "min_chars": template.min_chars,
+        "max_chars": template.max_chars,
+        "data": block,
+    }
+    try:
+        system = template.system.render(variables).strip()
+        user = template.user.render(variables).strip()
+    except TemplateError as exc:
+        raise RenderProblem(f"template {template.name}: {exc}") from None
+    if user.count(block) != 1 or block in system:
+        raise RenderProblem(
+            f"template {template.name}: the user prompt must hold {{{{ data }}}} exactly once, "
+            "and the system prompt not at all"
+        )
+    request = {
+        "model": template.model or llm.model,
+        "messages": [{"role": "system", "content": system}, {"role": "user", "content": user}],
+        "temperature": template.temperature,
+        "max_tokens": template.max_tokens,
+    }
+    digest = hashlib.sha256(json.dumps(request, sort_keys=True).encode()).hexdigest()
+    return Prompt(template, request, digest, f"{system}\n{user}")
+
+
+def describe(error: BaseException, llm: LlmSettings) -> str:
+    """One line a reviewer can act on."""
+    tries = f"{llm.max_retries + 1} attempt(s)"
+    if isinstance(error, APITimeoutError):
+        return f"no answer within {llm.timeout_s:g}s ({tries})"
+    if isinstance(error, APIConnectionError):
+        return f"cannot reach {llm.base_url} ({tries})"
+    if isinstance(error, APIStatusError):
+        return f"HTTP {error.status_code} from the model server ({tries}): {quote(error.message)}"
+    return quote(str(error)) or type(error).__name__
+
+
+def make_client(llm: LlmSettings) -> AsyncOpenAI:
+    """The official async client: its own retries (429/5xx, Retry-After) and timeout."""
+    return AsyncOpenAI(
+        base_url=llm.base_url,
+        api_key=os.environ.get(llm.api_key_env) or LOCAL_KEY,
+        timeout=llm.timeout_s,
+        max_retries=llm.max_retries,
+    )
+
+
+def _run(coroutine):
+    """Run to completion from sync code, even when this thread already runs a loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+class LlmRenderer:
+    """The scheduler's Renderer for ``engine = "llm"`` (see the module doc)."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.book = TemplateBook(settings)
+        self.prompts = PromptBook(self.book)
+
+    def render_all(
+        self, contexts: list[ThreadContext], advance: Callable[[int], None]
+    ) -> list[Result]:
+        """One result per context, in order; advance(1) as each request finishes."""
+        if not contexts:
+            return []
+        return _run(self._render_all(contexts, advance))
+
+    async def _render_all(self, contexts, advance) -> list[Result]:
+        # The semaphore, not the connection pool, bounds requests: the pool would queue
+        # requests silently and count the wait against each request's timeout.
+        bound = asyncio.Semaphore(self.settings.llm.concurrency)
+        async with make_client(self.settings.llm) as client:
+            return list(
+                await asyncio.gather(*(self._one(client, bound, ctx, advance) for ctx in contexts))
+            )
+
+    async def _one(self, client, bound, ctx, advance) -> Result:
+        try:
+            return await self._draft(client, bound, ctx)
+        finally:
+            advance(1)
+
+    async def _draft(self, client: AsyncOpenAI, bound: asyncio.Semaphore, ctx) -> Result:
+        try:
+            template = self.prompts.template_for(ctx.thread.channel, ctx.thread.role_id)
+            prompt = build_prompt(template, ctx, self.settings.llm)
+        except RenderProblem as problem:
+            return problem, [], None
+        flags = [f for f in (injection_flag(ctx, SENT_FIELDS),) if f is not None]
+        started = time.perf_counter()
+        try:
+            async with bound:
+                started = time.perf_counter()
+                response = await client.chat.completions.create(**prompt.request)
+            body = self._answer(response)
+        except (OpenAIError, LlmFailure) as error:
+            latency = round((time.perf_counter() - started) * 1000)
+            return self._fallback(ctx, prompt, error, latency, flags)
+        latency = round((time.perf_counter() - started) * 1000)
+        usage = response.usage
+        meta = {
+            "model": response.model or prompt.request["model"],
+            "prompt_hash": prompt.prompt_hash,
+            "prompt_tokens": usage.prompt_tokens if usage else None,
+            "completion_tokens": usage.completion_tokens if usage else None,
+            "latency_ms": latency,
+            "llm_template": prompt.template.name,
+        }
+        flags += output_flags(
+            body,
+            ctx,
+            context_text=prompt.context_text,
+            min_chars=prompt.template.min_chars,
+            max_chars=prompt.template.max_chars,
+        )
+        return Rendered(reply_subject(ctx), body, prompt.template.name), flags, meta
+
+    def _answer(self, response) -> str:
+        """The draft's text, or LlmFailure: a cut-off, empty or over-long answer is no draft."""
+        if not response.choices:
+            raise LlmFailure("the model returned no choices")
+        choice = response.choices[0]
+        if choice.finish_reason != "stop":
+            raise LlmFailure(f"the model stopped early (finish_reason = {choice.finish_reason})")
+        body = (choice.message.content or "").strip()
+        if not body:
+            raise LlmFailure("the model returned an empty answer")
+        limit = self.settings.drafting.max_body_chars
+        if len(body) > limit:
+            raise LlmFailure(f"the answer has {len(body):,} characters; the limit is {limit:,}")
+        return body
+
+    def _fallback(self, ctx, prompt: Prompt, error, latency: int, flags: list[Flag]) -> Result:
+        """The channel's Jinja template instead, flagged with the model's error."""
+        reason = describe(error, self.settings.llm)
+        try:
+            text = self.book.render(ctx)
+        except RenderProblem as problem:
+            return RenderProblem(f"the model failed ({reason}), and so did {problem}"), [], None
+        fallback = Flag(
+            "llm_fallback",
+            WARN,
+            f"The model failed ({reason}); this draft is the {text.template} template",
+            {"error": reason, "template": text.template, "quote": quote(reason)},
+        )
+        meta = {
+            "model": prompt.request["model"],
+            "prompt_hash": prompt.prompt_hash,
+            "prompt_tokens": None,
+            "completion_tokens": None,
+            "latency_ms": latency,
+            "llm_template": prompt.template.name,
+            "error": reason,
+            "fallback_template": text.template,
+        }
+        return text, [fallback, *flags], meta
