@@ -25,6 +25,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from store.csv_schema import EXPORT_COLUMNS
 from store.db import open_store
 from store.importer import import_export
 
@@ -129,20 +130,7 @@ def generate(folder: Path, touchpoints: int, seed: int) -> dict[str, int]:
         )
     write_csv(
         folder / "candidates.csv",
-        [
-            "candidate_id",
-            "full_name",
-            "first_name",
-            "email",
-            "linkedin_url",
-            "company",
-            "title",
-            "location",
-            "timezone",
-            "ats_status",
-            "do_not_contact",
-            "notes",
-        ],
+        EXPORT_COLUMNS["candidates.csv"],
         candidate_rows,
     )
 

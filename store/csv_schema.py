@@ -202,3 +202,7 @@ SUPPRESSIONS = FileSpec(
 
 # In dependency order: a file may refer only to ids of the files before it.
 EXPORT_FILES = (RECRUITERS, ROLES, CANDIDATES, TOUCHPOINTS, SUPPRESSIONS)
+
+# Every column of every file, in the contract's order: what exporters (the demo, tests,
+# benchmarks) write.
+EXPORT_COLUMNS = {spec.name: [c.name for c in spec.columns] for spec in EXPORT_FILES}

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from store.csv_schema import EXPORT_COLUMNS as COLUMNS
+
 DEMO_COMPANY = "Acme Robotics"
 DEMO_ALIASES = ["Acme"]
 DEMO_DOMAIN = "acme-robotics.com"
@@ -28,37 +30,6 @@ DEMO_NEVER_CONTACT_COMPANIES = ["Initech"]
 # The story's number; "never_answered" is sized so the export holds exactly this many threads.
 DEMO_THREAD_COUNT = 847
 
-COLUMNS = {
-    "recruiters.csv": ["recruiter", "name", "email", "daily_limit", "status"],
-    "roles.csv": ["role_id", "title", "status", "hiring_manager", "location"],
-    "candidates.csv": [
-        "candidate_id",
-        "full_name",
-        "first_name",
-        "email",
-        "linkedin_url",
-        "company",
-        "title",
-        "location",
-        "timezone",
-        "ats_status",
-        "do_not_contact",
-        "notes",
-    ],
-    "touchpoints.csv": [
-        "touchpoint_id",
-        "candidate_id",
-        "role_id",
-        "recruiter",
-        "channel",
-        "direction",
-        "occurred_at",
-        "delivery",
-        "subject",
-        "body",
-    ],
-    "suppressions.csv": ["candidate_id", "email", "linkedin_url", "reason"],
-}
 
 # (handle, name, daily_limit, status). Sam's limit is below his share of the drafts on
 # purpose, so the demo also shows the per-recruiter cap; Tomás is on leave.

@@ -33,13 +33,19 @@ from store.clock import utc_now
 from store.config import Settings
 from tui.bulk import BulkChoice
 from tui.dialogs import EditScreen
+from tui.lead_calls import LeadCalls
+from tui.lead_review import LeadReviewScreen
 from tui.review_screen import ReviewScreen
 
 
-class ReviewApp(App[None]):
-    """The review app. `now` fixes the clock (tests, snapshots, `--now`)."""
+class ReviewApp(LeadCalls, App[None]):
+    """The review app. `now` fixes the clock (tests, snapshots, `--now`).
 
-    CSS_PATH = Path(__file__).with_name("review.tcss")
+    With `lead`, the reviewer is a team lead: every queue, spot-checks, figures and the
+    admin switch (see `tui.lead_review`); exports go to `export_dir` (default: here).
+    """
+
+    CSS_PATH = [Path(__file__).with_name("review.tcss"), Path(__file__).with_name("lead.tcss")]
     TITLE = "followups review"
     ENABLE_COMMAND_PALETTE = False
 
@@ -58,6 +64,7 @@ class ReviewApp(App[None]):
         *,
         now: datetime | None = None,
         lead: bool = False,
+        export_dir: Path | None = None,
     ):
         super().__init__()
         self.engine = engine
@@ -65,6 +72,7 @@ class ReviewApp(App[None]):
         self.reviewer = reviewer
         self.fixed_now = now
         self.lead = lead
+        self.export_dir = export_dir or Path.cwd()
         self.queue_filter = QueueFilter(status="pending")
         self.last_shown: int | None = None
         self._own_queue_checked = False
@@ -76,7 +84,7 @@ class ReviewApp(App[None]):
     def on_mount(self) -> None:
         """Apply the key remapping from [review.keys]; show the queue."""
         self.set_keymap(dict(self.settings.review.keys))
-        self.push_screen(ReviewScreen())
+        self.push_screen(LeadReviewScreen() if self.lead else ReviewScreen())
 
     def on_review_app_draft_shown(self, message: DraftShown) -> None:
         """Remember the last draft shown (tests and the benchmark look at it)."""

@@ -13,7 +13,12 @@ def review(
     ctx: typer.Context,
     as_: Annotated[str | None, typer.Option("--as", help="Your name, for the audit log.")] = None,
     lead: Annotated[
-        bool, typer.Option("--lead", help="Lead mode: every recruiter's queue.")
+        bool,
+        typer.Option(
+            "--lead",
+            help="Lead mode: every recruiter's queue, spot-checks (s), figures (g) and the "
+            "automation switch (ctrl+o).",
+        ),
     ] = False,
     now: NowOption = None,
     db: DbOption = None,

@@ -89,7 +89,9 @@ def render_detail(detail: DraftDetail, row: QueueRow | None, now: datetime) -> T
     text.append(one_line(detail.recipient) or "NO ADDRESS", style="bold cyan")
     text.append("\n")
     if detail.blocking:
-        text.append("Cannot be approved now:\n", style="bold red")
+        # A decided draft is not up for approval: say what the rules say now, not "cannot".
+        heading = "Cannot be approved now:" if draft["status"] == "pending" else "Rules now say:"
+        text.append(heading + "\n", style="bold red")
     for flag in detail.blocking + detail.warnings:
         _flag(text, flag)
     if not detail.blocking and not detail.warnings:
@@ -174,5 +176,8 @@ def render_detail(detail: DraftDetail, row: QueueRow | None, now: datetime) -> T
             text.append(f"{stamp(item['at'])} {one_line(item['actor'])} {item['action']}")
             if item.get("reason"):
                 text.append(f": {one_line(item['reason'], 80)}")
+            if item.get("on_screen_ms") is not None and item["action"] == "approve":
+                # A lead reads this to tell a considered approval from a rubber stamp.
+                text.append(f" after {item['on_screen_ms'] / 1000:.1f} s on screen", style=DIM)
             text.append("\n")
     return text

@@ -91,9 +91,13 @@ class ReviewScreen(Screen[None]):
 
     # ---- status -------------------------------------------------------------------------
 
-    def _status(self, message: str = "") -> None:
+    def status_parts(self) -> list[str | Text]:
+        """What the status line says, left to right (lead mode adds its own)."""
         app, filt = self.rapp, self.rapp.queue_filter
-        parts = [f"reviewer {one_line(app.reviewer, 30)}", f"status {filt.status or 'any'}"]
+        parts: list[str | Text] = [
+            f"reviewer {one_line(app.reviewer, 30)}",
+            f"status {filt.status or 'any'}",
+        ]
         for name in ("recruiter", "role", "flag"):
             if value := getattr(filt, name):
                 parts.append(f"{name} {one_line(value, 30)}")
@@ -103,7 +107,13 @@ class ReviewScreen(Screen[None]):
             parts.append(f"{self.total} drafts")
         if self.marked:
             parts.append(f"{len(self.marked)} marked")
-        line = Text(" · ".join(parts), style="bold")
+        return parts
+
+    def _status(self, message: str = "") -> None:
+        line = Text(style="bold")
+        for index, part in enumerate(self.status_parts()):
+            line.append(" · " if index else "")
+            line.append(part)
         if message:
             line.append("   " + one_line(message, 120), style="italic")
         self.query_one("#status-line", Static).update(line)

@@ -23,6 +23,7 @@ from sqlmodel import SQLModel
 from drafts.context import CandidateView, ThreadContext, ThreadView, TouchpointView
 from store import models
 from store.config import Settings
+from store.csv_schema import EXPORT_COLUMNS as COLUMNS
 from store.importer import import_export, thread_key
 from store.queries import list_drafts, list_threads
 
@@ -167,38 +168,6 @@ def context(
 
 
 # --------------------------------------------------------------------------- exports
-
-COLUMNS = {
-    "recruiters.csv": ["recruiter", "name", "email", "daily_limit", "status"],
-    "roles.csv": ["role_id", "title", "status", "hiring_manager", "location"],
-    "candidates.csv": [
-        "candidate_id",
-        "full_name",
-        "first_name",
-        "email",
-        "linkedin_url",
-        "company",
-        "title",
-        "location",
-        "timezone",
-        "ats_status",
-        "do_not_contact",
-        "notes",
-    ],
-    "touchpoints.csv": [
-        "touchpoint_id",
-        "candidate_id",
-        "role_id",
-        "recruiter",
-        "channel",
-        "direction",
-        "occurred_at",
-        "delivery",
-        "subject",
-        "body",
-    ],
-    "suppressions.csv": ["candidate_id", "email", "linkedin_url", "reason"],
-}
 
 
 def _cell(value: Any) -> str:

@@ -16,25 +16,16 @@ from sqlalchemy import select
 from drafts.schedule import schedule
 from store import models
 from store.clock import parse_timestamp
-from store.config import load_settings
+from store.config import LeadSettings, load_settings
 from store.db import open_store
 from store.demo import write_demo_export
 from store.importer import import_export
 from tui.app import ReviewApp
+from tui.commands_demo import DEMO_CONFIG
 
 NOW = parse_timestamp("2025-11-14T09:00:00Z")
+LEAD_NOW = parse_timestamp("2025-11-15T09:00:00Z")  # the day after the lead fixture's sends
 SIZE = (140, 45)
-DEMO_CONFIG = """\
-[company]
-name = "Acme Robotics"
-aliases = ["Acme"]
-domains = ["acme-robotics.com"]
-competitors = ["Globex"]
-never_contact_companies = ["Initech"]
-
-[limits]
-drafts_per_run = 500
-"""
 
 
 def build_demo(folder: Path, now: datetime = NOW) -> Path:
@@ -83,10 +74,57 @@ def store_engine(demo_db):
 
 @pytest.fixture
 def make_app(store_engine, settings):
-    """A review app on the demo store, reviewer `tester`, clock fixed at NOW."""
+    """A review app on the demo store, reviewer `tester` (not a recruiter: sees every queue),
+    clock fixed at NOW. Pass lead=True for lead mode."""
 
     def make(reviewer: str = "tester", **kwargs) -> ReviewApp:
-        return ReviewApp(store_engine, settings, reviewer, now=NOW, lead=True, **kwargs)
+        return ReviewApp(store_engine, settings, reviewer, now=NOW, **kwargs)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def lead_template(demo_template, tmp_path_factory) -> Path:
+    """The demo store after a day of reviewing and sending (see tests/tui/lead_data.py)."""
+    from tests.tui.lead_data import review_and_send
+
+    folder = tmp_path_factory.mktemp("lead")
+    db = folder / "demo.db"
+    shutil.copy(demo_template, db)
+    shutil.copy(demo_template.parent / "followups.toml", folder / "followups.toml")
+    engine = open_store(str(db))
+    review_and_send(engine, load_settings(str(folder / "followups.toml")), NOW)
+    engine.dispose()
+    return db
+
+
+@pytest.fixture
+def lead_engine(lead_template, tmp_path):
+    """An engine on this test's own copy of the reviewed-and-sent store."""
+    target = tmp_path / "lead.db"
+    shutil.copy(lead_template, target)
+    store = open_store(str(target))
+    yield store
+    store.dispose()
+
+
+@pytest.fixture
+def lead_settings(settings):
+    """The demo settings with a spot-check smaller than a recruiter's five reviewed drafts,
+    so the seed decides which ones are picked."""
+    return settings.model_copy(
+        update={"lead": LeadSettings(spot_check_per_recruiter=3, spot_check_seed=7)}
+    )
+
+
+@pytest.fixture
+def make_lead_app(lead_engine, lead_settings, tmp_path):
+    """A lead-mode app on the reviewed store, lead `dana`, a day after NOW; exports in tmp."""
+
+    def make(reviewer: str = "dana", **kwargs) -> ReviewApp:
+        kwargs.setdefault("now", LEAD_NOW)
+        kwargs.setdefault("export_dir", tmp_path)
+        return ReviewApp(lead_engine, lead_settings, reviewer, lead=True, **kwargs)
 
     return make
 
