@@ -13,6 +13,9 @@ from functools import lru_cache
 # after apostrophes are straightened, so "don’t" and "don't" read alike.
 _OPT_OUT = re.compile(
     r"""
+    \b(?:do\s+not|don't|dont|never)\s+reach\s+out\b
+    | \brefrain\s+from\s+(?:contacting|messaging|emailing|calling|reaching\s+out)\b
+    |
     \b(?:please\s+)?(?:stop|quit|cease)\s+(?:contacting|messaging|emailing|e-mailing|mailing
         |texting|calling|reaching\s+out|sending|spamming|writing|bothering)\b
     | \b(?:do\s+not|don't|never|dont)\s+(?:ever\s+)?(?:contact|message|email|e-mail|call|text
@@ -37,15 +40,40 @@ _OPT_OUT = re.compile(
     re.IGNORECASE | re.VERBOSE | re.MULTILINE,
 )
 
-# What only a machine writes: an out-of-office header or its usual wording.
-_AUTO_REPLY = re.compile(
+# What only a machine writes: an autoresponder's own name for itself.
+_MACHINE = re.compile(
     r"""
-    \bout\s+of\s+(?:the\s+)?office\b
-    | \bautomatic\s+reply\b | \bauto[\s-]?reply\b | \bautoreply\b | \bauto[\s-]?response\b
-    | \bautoresponder\b | \bOOO\b
+    \bautomatic\s+reply\b | \bauto[\s-]?reply\b | \bautoreply\b | \bauto[\s-]?response\b
+    | \bautoresponder\b | \bthis\s+is\s+an\s+automated\b
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+# Autoresponders put their mark at the start of the subject; people answering keep "Re:".
+_MACHINE_SUBJECT = re.compile(
+    r"""^\s*(?:automatic\s+reply|auto[\s-]?reply|autoreply|out\s+of\s+(?:the\s+)?office|OOO\b
+    |abwesenheit\w*|automatische\s+antwort|r\u00e9ponse\s+automatique|absence
+    |respuesta\s+autom\u00e1tica|vacation\s+reply|away\s+from)""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# Out-of-office wording. People write it in real answers too ("I'm out of office until
+# Friday, can we talk Monday?"), so alone it proves nothing; see is_auto_reply.
+_OUT_OF_OFFICE = re.compile(
+    r"""
+    \bout\s+of\s+(?:the\s+)?office\b | \bOOO\b
     | \blimited\s+access\s+to\s+(?:my\s+)?e-?mails?\b
     """,
     re.IGNORECASE | re.VERBOSE,
+)
+# Signs a person wrote back: interest, a question, an offer to talk. A message with any of
+# them is a reply, whatever else it says: when unsure, the safe reading is "they answered".
+_HUMAN = re.compile(
+    r"""
+    \binterest(?:ed|ing)\b | \blet'?s\b | \blet\s+us\b | \b(?:can|could|shall)\s+we\b
+    | \b(?:would|I'?d)\s+love\b | \bhappy\s+to\s+(?:chat|talk|connect|speak|meet|hear)\b
+    | \bsounds\s+(?:good|great)\b | \bcall\s+me\b | \bmy\s+(?:number|cell|phone)\b
+    | \bnot\s+(?:looking|a\s+fit)\b | \bno\s+thanks?\b | \?\s*$
+    """,
+    re.IGNORECASE | re.VERBOSE | re.MULTILINE,
 )
 # Being away is something people also mention in real answers ("I'm on vacation this
 # week, let's talk Monday"), so it counts only beside an autoresponder's stock phrase.
@@ -65,6 +93,7 @@ _STOCK_PHRASE = re.compile(
     | \bfor\s+(?:urgent|immediate)\s+(?:matters|enquiries|inquiries|requests|issues)\b
     | \bin\s+my\s+absence\b
     | \b(?:responses?|replies)\s+(?:will\s+be|may\s+be)\s+(?:delayed|slow)\b
+    | \blimited\s+access\s+to\s+(?:my\s+)?e-?mails?\b
     """,
     re.IGNORECASE | re.VERBOSE,
 )
@@ -145,11 +174,24 @@ def find_opt_out(text: str | None) -> str | None:
 
 @lru_cache(maxsize=16_384)
 def is_auto_reply(subject: str | None, body: str | None) -> bool:
-    """Whether a message reads as an automatic out-of-office reply."""
+    """Whether a message reads as an automatic out-of-office reply, not a person's answer.
+
+    It must carry a machine's signature (an autoresponder naming itself, or out-of-office
+    or away wording beside an autoresponder's stock phrase) and no sign of a person
+    answering. Anything less is a reply: holding a thread for a machine is harmless,
+    following up someone who answered is not.
+    """
     text = _plain(f"{subject or ''}\n{body or ''}")
-    if _AUTO_REPLY.search(text):
+    if _HUMAN.search(_plain(body or "")):
+        return False
+    # Exports often fold the subject into the body: its first line counts as a subject too.
+    first_line = _plain(body or "").lstrip().split("\n", 1)[0]
+    if _MACHINE.search(text) or any(
+        _MACHINE_SUBJECT.search(line) for line in (_plain(subject or ""), first_line)
+    ):
         return True
-    return bool(_AWAY.search(text) and _STOCK_PHRASE.search(text))
+    stock = _STOCK_PHRASE.search(text)
+    return bool(stock and (_OUT_OF_OFFICE.search(text) or _AWAY.search(text)))
 
 
 def _future(candidates: list[date], after: date) -> date | None:

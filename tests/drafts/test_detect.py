@@ -136,3 +136,23 @@ def test_return_dates_in_common_formats(text, expected):
 )
 def test_no_return_date(text):
     assert return_date(text, SENT) is None
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Thanks, very interested! I am out of office until Friday, can we talk Monday?",
+        "I'm OOO this week but happy to chat next week.",
+        "Out of office today. Could we do Thursday instead?",
+    ],
+)
+def test_a_person_who_mentions_being_away_has_replied(body):
+    assert not is_auto_reply(None, body)
+    assert not is_auto_reply("Re: Robotics role", body)
+
+
+@pytest.mark.parametrize(
+    "text", ["Please do not reach out again.", "Kindly refrain from contacting me."]
+)
+def test_more_ways_of_asking_us_to_stop(text):
+    assert find_opt_out(text)

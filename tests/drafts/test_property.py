@@ -31,6 +31,8 @@ BLOCKING_CODES.add("recruiter_inactive")
 
 # What each text means, decided by whoever wrote the pool, not by a regular expression.
 ANSWERS = ["Thanks for the note.", "Not interested right now.", "I'd love to stop by sometime."]
+# People mention being away in real answers; these are replies, not auto-replies.
+ANSWERS += ["Very interested! I am out of office until Friday, can we talk Monday?"]
 OPT_OUTS = ["Please stop contacting me.", "unsubscribe", "Remove me from your lists."]
 AUTO_REPLIES = [
     "Automatic reply: I am out of the office until 1 December 2025.",
