@@ -24,7 +24,9 @@ from store.csv_schema import EXPORT_COLUMNS as COLUMNS
 
 DEMO_COMPANY = "Acme Robotics"
 DEMO_ALIASES = ["Acme"]
-DEMO_DOMAIN = "acme-robotics.com"
+# Every address the demo makes up is under a reserved name (RFC 2606 .example), so no
+# demo message can ever reach a real mailbox, whatever transport a config names.
+DEMO_DOMAIN = "acme-robotics.example"
 DEMO_COMPETITORS = ["Globex"]
 DEMO_NEVER_CONTACT_COMPANIES = ["Initech"]
 # The story's number; "never_answered" is sized so the export holds exactly this many threads.
@@ -85,6 +87,12 @@ FAMILY_PITCH = {
     "gtm": "You'd work with logistics teams who are automating their first warehouse.",
 }
 
+
+def _reserved(domain: str) -> str:
+    """An employer's domain moved under the reserved .example name (see DEMO_DOMAIN)."""
+    return domain.split(".", 1)[0] + ".example"
+
+
 # Fictional employers; none may normalise to our name, a competitor or a blocked company.
 COMPANIES = [
     ("Northwind Automation", "northwind-automation.com"),
@@ -114,7 +122,12 @@ COMPANIES = [
     ("Granite Peak Logistics", "granitepeak.com"),
     ("Orchid Semiconductors", "orchid-semi.com"),
 ]
-PERSONAL_DOMAINS = ["gmail.com"] * 6 + ["outlook.com", "yahoo.com", "icloud.com", "proton.me"]
+PERSONAL_DOMAINS = ["mail.example"] * 6 + [
+    "inbox.example",
+    "post.example",
+    "webmail.example",
+    "pm.example",
+]
 
 # name pools: (weight, given names, family names, [(location, IANA timezone)], family first?)
 # fmt: off
@@ -239,7 +252,7 @@ EMAIL_TEMPLATES = [
         "Hi {first},\n\nI hope you don't mind the direct email. I'm {recruiter}, a recruiter at "
         "Acme Robotics, and I'm looking for {a_role} ({where}). Your experience {background} "
         "looks like a strong match.\n\n{pitch}\n\nWould you have 20 minutes this week or next?"
-        "\n\nBest regards,\n{recruiter}\nAcme Robotics | acme-robotics.com",
+        "\n\nBest regards,\n{recruiter}\nAcme Robotics | acme-robotics.example",
     ),
     (
         "Quick question about your next move",
@@ -385,7 +398,7 @@ class _DemoBuilder:
             with_linkedin = rng.random() < 0.93
         address = ""
         if with_email:
-            host = domain if rng.random() < 0.2 else rng.choice(PERSONAL_DOMAINS)
+            host = _reserved(domain) if rng.random() < 0.2 else rng.choice(PERSONAL_DOMAINS)
             address = self._unique_email(slug, host)
         # About a third of ATS records carry a first name even when it is the obvious one.
         if not first and rng.random() < 0.3:
@@ -857,7 +870,7 @@ def write_demo_export(directory: Path, now: datetime, seed: int = 847) -> DemoMa
 
     # Lists kept outside the ATS also name people we never approached.
     suppressions += [
-        {"email": "former.candidate@gmail.com", "reason": "Unsubscribed from newsletter"},
+        {"email": "former.candidate@mail.example", "reason": "Unsubscribed from newsletter"},
         {"linkedin_url": "linkedin.com/in/no-recruiters-please", "reason": "Asked on LinkedIn"},
     ]
     touchpoints.sort(key=lambda item: item[:3])  # chronological ids, ties in a fixed order
