@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection
 
 from drafts import pacing
 from drafts.cancel import cancel_draft
-from drafts.context import Snapshot, load_snapshot, thread_view
+from drafts.context import MissingInitialMessage, Snapshot, load_snapshot, thread_view
 from drafts.integrity import body_hash
 from drafts.rules import blocking_flags
 from drafts.transports import Outgoing
@@ -210,7 +210,16 @@ class Claimer:
                 "flags": [],
                 "reason": ("the thread or candidate is no longer in the store"),
             }
-        ctx = snapshot.context(thread_view(thread))
+        try:
+            ctx = snapshot.context(thread_view(thread))
+        except MissingInitialMessage as exc:
+            # Nothing left to follow up: cancel this one draft, and let the run go on.
+            return {
+                "outcome": "cancel",
+                "codes": ["initial_missing"],
+                "flags": [],
+                "reason": str(exc),
+            }
         if row["approved_body_hash"] != body_hash(row["subject"], row["body"]):
             return {
                 "outcome": "cancel",

@@ -71,18 +71,24 @@ class Transport(Protocol):
     def close(self) -> None: ...
 
 
+def one_line(value: str | None) -> str:
+    """A header value on one line: imported names and subjects may hold line breaks, which
+    email headers refuse (and which could otherwise smuggle in a header of their own)."""
+    return " ".join((value or "").split())
+
+
 def build_message(out: Outgoing) -> EmailMessage:
     """The RFC 5322 message: plain text, UTF-8, with the fixed Message-ID."""
     msg = EmailMessage()
-    msg["From"] = out.sender
+    msg["From"] = one_line(out.sender)
     if out.to_email:
         # Address() quotes the display name: a name holding quotes or commas stays a name.
-        msg["To"] = Address(display_name=out.to_name or "", addr_spec=out.to_email)
+        msg["To"] = Address(display_name=one_line(out.to_name), addr_spec=one_line(out.to_email))
     else:
-        msg["X-Followups-Recipient"] = out.to_name
+        msg["X-Followups-Recipient"] = one_line(out.to_name)
     if out.linkedin_url:
-        msg["X-LinkedIn-Profile"] = out.linkedin_url
-    msg["Subject"] = out.subject
+        msg["X-LinkedIn-Profile"] = one_line(out.linkedin_url)
+    msg["Subject"] = one_line(out.subject)
     msg["Date"] = format_datetime(out.date.replace(tzinfo=UTC))
     msg["Message-ID"] = out.message_id
     msg["X-Followups-Draft"] = str(out.draft_id)

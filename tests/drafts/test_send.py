@@ -180,3 +180,25 @@ def test_a_name_full_of_quotes_stays_a_display_name():
 
     [address] = message["To"].addresses
     assert address.addr_spec == "ada@example.test"
+
+
+def test_line_breaks_in_name_and_subject_stay_on_one_header_line():
+    message = build_message(
+        Outgoing(
+            draft_id=1,
+            channel="email",
+            message_id="<followups.1.x@acme-robotics.com>",
+            sender="Acme Talent <talent@acme-robotics.com>",
+            to_name="Ada\nBcc: everyone@elsewhere.test",
+            to_email="ada@example.test",
+            linkedin_url=None,
+            subject="Re: Robotics\r\nX-Injected: yes",
+            body="Hi",
+            date=NOW,
+        )
+    )
+    assert message["Subject"] == "Re: Robotics X-Injected: yes"
+    assert message["X-Injected"] is None and message["Bcc"] is None
+    [address] = message["To"].addresses
+    assert address.addr_spec == "ada@example.test"
+    assert address.display_name == "Ada Bcc: everyone@elsewhere.test"

@@ -181,3 +181,24 @@ def test_dry_run_changes_nothing(engine, tmp_path, sink):
 
     assert plan.counts() == {"would_send": 1, "held": 1}
     assert drafts_by_id(engine) == before and sink.messages() == []
+
+
+def test_a_draft_whose_initial_message_moved_is_cancelled_and_the_run_goes_on(
+    engine, tmp_path, sink
+):
+    settings = smtp_settings(sink.port)
+    ids = approved_team(engine, tmp_path / "day1", email_team("c-1", "c-2"), settings)
+    news = email_team("c-1", "c-2")
+    news.candidate("c-3", email="c-3@example.test")
+    # A later export gives c-1's initial message id to another candidate.
+    first = next(t for t in news.files["touchpoints.csv"] if t["candidate_id"] == "c-1")
+    first["candidate_id"] = "c-3"
+    news.load(engine, tmp_path / "day2")
+
+    report = run_send(engine, settings)
+
+    outcomes = {i["candidate_id"]: (i["outcome"], i.get("codes")) for i in report.items}
+    assert outcomes["c-1"] == ("cancelled", ["initial_missing"])
+    assert outcomes["c-2"][0] == "sent"
+    assert sorted(statuses(engine).values()) == ["cancelled", "sent"] and len(ids) == 2
+    assert len(sink.messages()) == 1
