@@ -15,7 +15,7 @@ import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, NamedTuple, Protocol
 
@@ -40,6 +40,7 @@ from store import audit, models
 from store.clock import iso
 from store.config import Settings
 from store.db import serialise
+from store.text import clean
 
 SAMPLE_SEED = 847
 
@@ -265,8 +266,11 @@ def _decide_row(snapshot, view: ThreadView, existing, report: ScheduleReport) ->
     draft = existing.get((view.thread_id, item.step))
     if draft is None:
         return item
-    if item.state in ("suppressed", "followed_up") and draft.status == "pending":
-        item.cancel = draft
+    if item.state in ("suppressed", "followed_up"):
+        # Blocked since it was drafted: the thread says why now. A pending draft is
+        # cancelled here; an approved one stays for the sender, which rechecks and cancels.
+        if draft.status == "pending":
+            item.cancel = draft
         return item
     report.already_drafted += 1
     return None
@@ -341,6 +345,13 @@ def _finish_due(due, rendered, report) -> list[tuple[Decided, Rendered]]:
             item.state, item.reasons, item.problem = "waiting", ["template_error"], str(text)
             report.template_errors.append({"thread_id": item.thread.thread_id, "error": str(text)})
             continue
+        # Model output is untrusted text like any other: no control characters reach the
+        # store, the reviewer's terminal or the recipient (the LLM checks saw the raw text).
+        text = replace(
+            text,
+            subject=clean(text.subject) if text.subject else text.subject,
+            body=clean(text.body),
+        )
         item.state = "drafted"
         item.flags = warning_flags(item.ctx) + text_flags(text.body) + list(extra_flags)
         item.reasons = [f.code for f in item.flags]

@@ -66,3 +66,16 @@ def test_a_failing_model_still_gives_every_thread_a_flagged_draft(sqlite_engine,
     for draft in stored_drafts(sqlite_engine).values():
         assert draft["engine"] == "llm" and draft["template"] == "inmail.j2"
         assert "HTTP 500" in draft["llm_meta"]["error"]
+
+
+def test_control_characters_in_model_output_never_reach_the_store(sqlite_engine, tmp_path):
+    from fake_openai_server import answering
+
+    basic_team("c-1").load(sqlite_engine, tmp_path / "export")
+    text = "Hi Person,\n\x1b[2J\x1b]0;owned\x07Still keen to talk?\rSam\u202e"
+    with FakeOpenAI(answering(text)) as server:
+        report = run(sqlite_engine, llm_settings(server, tmp_path))
+    assert report.created == 1
+    body = stored_drafts(sqlite_engine)["c-1"]["body"]
+    assert not any(ch in body for ch in "\x1b\x07\r\u202e")
+    assert "Still keen to talk?" in body

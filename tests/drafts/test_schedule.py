@@ -28,7 +28,7 @@ from builders import (
 )
 
 from drafts.schedule import schedule
-from store import audit
+from store import audit, models
 from store.db import open_store
 from store.importer import thread_key
 
@@ -358,3 +358,21 @@ def test_schedule_dry_run_from_the_command_line(cli_store):
     assert "would create 1 draft(s)" in result.stdout
     assert "dry run: nothing was written" in result.stdout
     assert json.loads(followups("drafts", "list", "--db", db, "--json").stdout) == []
+
+
+def test_a_thread_with_an_approved_draft_shows_a_block_that_arrived_since(engine, tmp_path):
+    team = basic_team("c-1")
+    team.load(engine, tmp_path / "first")
+    schedule(engine, make_settings(), NOW)
+    with engine.begin() as conn:
+        conn.execute(models.FollowUpDraft.__table__.update().values(status="approved"))
+    team.files["candidates.csv"][0]["ats_status"] = "hired"
+    team.load(engine, tmp_path / "second")
+
+    report = schedule(engine, make_settings(), NOW + DAY)
+
+    thread = threads_by_id(engine)[tid("c-1")]
+    assert (thread["state"], thread["reasons"]) == ("suppressed", ["employee"])
+    assert report.suppressed == {"employee": 1}
+    (draft,) = drafts_of(engine)
+    assert draft["status"] == "approved"  # the sender rechecks and cancels it
