@@ -105,9 +105,18 @@ def upgrade(engine: Engine) -> None:
         command.upgrade(_alembic_config(conn), "head")
 
 
-def open_store(db: str | None) -> Engine:
-    """Resolve, open and migrate the store, turning connection failures into one clear line."""
+def open_store(db: str | None, *, create: bool = True) -> Engine:
+    """Resolve, open and migrate the store, turning connection failures into one clear line.
+
+    With create=False a SQLite file that does not exist yet is an error, not a new store.
+    """
     url = resolve_db_url(db)
+    database = make_url(url).database if make_url(url).get_backend_name() == "sqlite" else None
+    if not create and database not in (None, "", ":memory:") and not Path(database).exists():
+        raise FollowupsError(
+            f"no store at {database}: check --db, or create one with "
+            "`followups init`, `followups import DIR` or `followups demo`"
+        )
     engine = make_engine(url)
     try:
         upgrade(engine)

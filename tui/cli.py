@@ -74,6 +74,7 @@ def init(ctx: typer.Context, db: DbOption = None, config: ConfigOption = None) -
     url = resolve_db_url(db or ctx.obj.db)
     open_store(url)
     out.print(f"store ready: {describe_url(url)}")
+    config = config or ctx.obj.config
     target = Path(config) if config else Path.cwd() / CONFIG_FILE_NAME
     if target.exists():
         out.print(f"kept your existing {target}")
@@ -103,7 +104,7 @@ def import_cmd(
     config: ConfigOption = None,
 ) -> None:
     """Import an ATS export: all of it, or on any problem none of it."""
-    context = open_context(ctx, db, config)
+    context = open_context(ctx, db, config, create=True)
     report = import_export(context.engine, directory, dry_run=dry_run)
     for warning in report.warnings:
         err.print(f"warning: {warning}")
@@ -127,7 +128,7 @@ def automation(
     """The admin switch: off stops `schedule` and `send` for the whole team."""
     if switch not in ("on", "off"):
         raise FollowupsError(f"automation takes 'on' or 'off', not {switch!r}")
-    context = open_context(ctx, db, config)
+    context = open_context(ctx, db, config, create=True)
     with context.engine.begin() as conn:
         changed = set_automation(conn, enabled=switch == "on", actor=reviewer_name(as_))
     out.print(f"automation is {switch}" + ("" if changed else " (it already was)"))

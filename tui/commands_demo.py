@@ -60,7 +60,7 @@ def demo(
         err.print(f"wrote {CONFIG_FILE_NAME} for the demo company (Acme Robotics)")
     from store.demo import write_demo_export  # only the demo needs the generator
 
-    context = open_context(ctx, db, config)
+    context = open_context(ctx, db, config, create=True)
     _refuse_real_store(context.engine, force)
     moment = parse_now(now)
     with tempfile.TemporaryDirectory(prefix="followups-demo-") as tmp:

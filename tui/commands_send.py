@@ -190,6 +190,8 @@ def send(
         err.print(volume.message())
         raise typer.Exit(VOLUME_ALARM_EXIT)
     if going and not _confirmed(going, yes):
+        if json_:  # --json promises one document on stdout, refusals included
+            print_json(plan.as_json() | {"confirmed": False})
         err.print("not confirmed: nothing was sent (add --yes to send without asking)")
         raise typer.Exit(NOT_CONFIRMED_EXIT)
     report = Sender(

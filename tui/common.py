@@ -80,10 +80,16 @@ def settings_for(ctx: typer.Context, config: str | None) -> Settings:
     return load_settings(config or globals_of(ctx).config)
 
 
-def open_context(ctx: typer.Context, db: str | None, config: str | None) -> Context:
-    """Validate the config first (cheap, and its errors are the likeliest), then the store."""
+def open_context(
+    ctx: typer.Context, db: str | None, config: str | None, *, create: bool = False
+) -> Context:
+    """Validate the config first (cheap, and its errors are the likeliest), then the store.
+
+    Only commands that fill a store (init, import, demo, automation) may create one: a
+    mistyped --db must be an error, not a new empty store that answers "nothing here".
+    """
     settings = settings_for(ctx, config)
-    engine = open_store(db or globals_of(ctx).db)
+    engine = open_store(db or globals_of(ctx).db, create=create)
     return Context(engine, settings)
 
 

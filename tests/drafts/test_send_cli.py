@@ -63,6 +63,18 @@ def test_without_a_terminal_or_yes_nothing_is_sent(store, tmp_path, sink):
     assert set(statuses(engine).values()) == {"approved"} and sink.messages() == []
 
 
+def test_unconfirmed_json_still_prints_one_document(store, tmp_path, sink):
+    engine, db = store
+    config = write_config(tmp_path / "f.toml", config_toml(sink.port))
+
+    result = cli("send", *db, "--config", str(config), "--json", *NOW_ARGS)
+
+    assert result.returncode == 1 and "not confirmed" in result.stderr
+    document = json.loads(result.stdout)
+    assert document["confirmed"] is False
+    assert sink.messages() == [] and set(statuses(engine).values()) == {"approved"}
+
+
 def test_dry_run_flag_sends_nothing_even_when_configured(store, tmp_path, sink):
     engine, db = store
     config = write_config(tmp_path / "f.toml", config_toml(sink.port))
