@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection
 
 from store import FollowupsError, models
 from store.csv_schema import EXPORT_FILES, SUPPRESSIONS, FileSpec
-from store.text import first_name_of, normalise_email, normalise_linkedin
+from store.text import clean, first_name_of, normalise_email, normalise_linkedin
 from store.upsert import upsert
 
 # Cells are bounded by the column parsers with a clear message; the csv module's own
@@ -128,7 +128,8 @@ def read_file(path: Path, spec: FileSpec, problems: list[ImportProblem], warning
         return None
     reader = csv.reader(io.StringIO(content, newline=""), strict=True)
     try:
-        header = [h.strip().casefold() for h in next(reader)]
+        # Header names are printed in warnings and errors: no control characters in them.
+        header = [clean(h).strip().casefold() for h in next(reader)]
     except StopIteration:
         problems.append(ImportProblem(spec.name, 1, None, "the file is empty (no header row)"))
         return None

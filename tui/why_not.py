@@ -71,7 +71,7 @@ class WhyNotScreen(Screen[None]):
         self.refresh_rows(None)
         table.focus()
 
-    @work(exclusive=True, group="why")
+    @work(exclusive=True, group="why", exit_on_error=False)
     async def refresh_rows(self, search: str | None) -> None:
         """Load suppressed threads matching the search (off the event loop)."""
         rows = await asyncio.to_thread(self.loader, search)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 from textual.geometry import Region
 
 from store import models
@@ -70,3 +70,37 @@ async def test_markup_in_why_not_and_notifications(make_app, store_engine):
         await settle(pilot)
         await pilot.pause()
         assert app.is_running
+
+
+async def test_a_markup_name_on_a_suppressed_thread_shows_literally_in_why_not(
+    make_app, store_engine
+):
+    t, c = models.Thread.__table__, models.Candidate.__table__
+    with store_engine.begin() as conn:
+        candidate_id = (
+            conn.execute(
+                select(t.c.candidate_id).where(t.c.state == "suppressed").order_by(t.c.candidate_id)
+            )
+            .scalars()
+            .first()
+        )
+        conn.execute(
+            update(c).where(c.c.candidate_id == candidate_id).values(full_name="[@click=app.quit]x")
+        )
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        await pilot.press("slash")
+        for key in candidate_id:
+            await pilot.press(key)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.pause()
+        table = _screen_text(app.screen.query_one("#why-table"))
+        detail = _screen_text(app.screen.query_one("#why-detail"))
+        assert "[@click=app.quit]x" in table or "[@click=app.quit]x" in detail
+        await pilot.click("#why-table", offset=(3, 1))  # on the name: must not quit
+        await settle(pilot)
+        assert app.is_running and app.return_code is None
