@@ -5,13 +5,17 @@ locked on PostgreSQL (SQLite's BEGIN IMMEDIATE already serialises writers), (2) 
 when the draft changed since the reviewer saw it, (3) changes it with a conditional
 ``UPDATE ... WHERE version = seen`` and (4) appends a Decision row. A stale view is an
 error the app shows, never a silent overwrite.
+
+Claims share the queue without deciding anything: a lease on a pending draft (who, until
+when) that others skip. `claim_next` finds and takes the next free draft in one
+transaction, so reviewers asking at once are never handed the same draft.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, delete, or_, select, update
@@ -19,7 +23,7 @@ from sqlalchemy.engine import Connection
 
 from drafts.checks import text_flags
 from drafts.integrity import body_hash
-from drafts.review_queue import D, current_flags
+from drafts.review_queue import D, QueueFilter, current_flags, queue_clauses, queue_source
 from drafts.rules import Flag
 from store import FollowupsError, audit, models
 from store.clock import utc_now
@@ -39,11 +43,24 @@ class ReviewRefused(FollowupsError):
 
 
 class StaleDraft(ReviewRefused):
-    """The draft changed (or was decided) since the reviewer's view of it."""
+    """The draft changed (or was decided) since the reviewer's view of it.
+
+    `current` is the draft as the store holds it now (None when it is gone or unknown),
+    so the app can show the fresh draft with the message.
+    """
+
+    def __init__(self, message: str, current: dict[str, Any] | None = None):
+        super().__init__(message)
+        self.current = current
 
 
 class ClaimedElsewhere(ReviewRefused):
-    """Another reviewer holds a live claim on the draft."""
+    """Another reviewer holds a live claim on the draft (`holder`, until `until`)."""
+
+    def __init__(self, message: str, holder: str, until: datetime):
+        super().__init__(message)
+        self.holder = holder
+        self.until = until
 
 
 class BlockedDraft(ReviewRefused):
@@ -63,6 +80,15 @@ class UnacknowledgedWarnings(ReviewRefused):
         super().__init__(f"new warning(s) since shown: {', '.join(codes)}; look again")
 
 
+class UnsavedEdit(ReviewRefused):
+    """The draft has an edit that was never saved: approving would quietly drop it."""
+
+    def __init__(self, draft_id: int):
+        super().__init__(
+            f"draft {draft_id} has an unsaved edit: press e to save or discard it, then approve"
+        )
+
+
 class NothingToUndo(ReviewRefused):
     """No decision of this reviewer can be undone."""
 
@@ -75,6 +101,18 @@ class Outcome:
     version: int
     status: str
     flags: list[Flag] = field(default_factory=list)
+
+
+def _moment(now: datetime | None) -> datetime:
+    """`now` in the store's convention (naive UTC); the clock when None.
+
+    An aware time compared with a stored naive one would raise TypeError mid-decision.
+    """
+    if now is None:
+        return utc_now()
+    if now.tzinfo is not None:
+        return now.astimezone(UTC).replace(tzinfo=None)
+    return now
 
 
 def _ids(row: dict[str, Any]) -> dict[str, Any]:
@@ -93,19 +131,42 @@ def _read(conn: Connection, draft_id: int, *, skip_locked: bool = False) -> dict
     return dict(row) if row is not None else None
 
 
+def _last_change(conn: Connection, row: dict[str, Any]) -> str:
+    """Who last changed the draft, and how, from the audit log: "bob (reject)"."""
+    last = conn.execute(
+        select(DEC.c.actor, DEC.c.action)
+        # A refused attempt left the draft as it was: not the change the reviewer missed.
+        .where(DEC.c.draft_id == row["id"], DEC.c.action != "approve_refused")
+        .order_by(DEC.c.id.desc())
+        .limit(1)
+    ).one_or_none()
+    if last is None:
+        return row["decided_by"] or "someone else"
+    return f"{last.actor} ({last.action})"
+
+
 def _fresh(conn: Connection, draft_id: int, seen_version: int, reviewer: str, now: datetime):
     """The locked row, if the reviewer's view of it is still the truth; else refuse."""
     row = _read(conn, draft_id)
     if row is None:
         raise StaleDraft(f"draft {draft_id} no longer exists")
     if row["version"] != seen_version:
-        who = row["decided_by"] or "someone else"
-        raise StaleDraft(f"draft {draft_id} was changed by {who} since you opened it; reloaded")
+        raise StaleDraft(
+            f"draft {draft_id} was changed by {_last_change(conn, row)} since you opened it;"
+            f" it is {row['status']} now; reloaded",
+            row,
+        )
     if row["status"] != "pending":
-        raise StaleDraft(f"draft {draft_id} is already {row['status']}")
+        raise StaleDraft(f"draft {draft_id} is already {row['status']}", row)
     holder, until = row["claimed_by"], row["claim_expires_at"]
     if holder and holder != reviewer and until is not None and until > now:
-        raise ClaimedElsewhere(f"draft {draft_id} is being reviewed by {holder}")
+        # Typically the reviewer's own lease lapsed and a colleague took the draft over.
+        raise ClaimedElsewhere(
+            f"draft {draft_id} is being reviewed by {holder} (claimed until"
+            f" {until:%Y-%m-%d %H:%M} UTC); nothing was changed",
+            holder,
+            until,
+        )
     return row
 
 
@@ -117,7 +178,7 @@ def _change(conn: Connection, row: dict[str, Any], **values: Any) -> int:
         .values(version=D.c.version + 1, **values)
     )
     if result.rowcount != 1:
-        raise StaleDraft(f"draft {row['id']} changed while deciding; reloaded")
+        raise StaleDraft(f"draft {row['id']} changed while deciding; reloaded", None)
     return row["version"] + 1
 
 
@@ -137,10 +198,12 @@ def approve(
 
     A refusal for a block is itself written to the audit log (who tried, and why not).
     """
-    at = now or utc_now()
+    at = _moment(now)
     refused: BlockedDraft | None = None
     with engine.begin() as conn:
         row = _fresh(conn, draft_id, seen_version, reviewer, at)
+        if row["unsaved_edit"] is not None and row["unsaved_edit"] != row["body"]:
+            raise UnsavedEdit(draft_id)
         blocking, warnings, _ctx = current_flags(conn, settings, row, at)
         if blocking:
             refused = BlockedDraft(blocking)
@@ -198,7 +261,7 @@ def reject(
     """Reject the draft with one of REJECT_REASONS (and an optional note)."""
     if reason not in REJECT_REASONS:
         raise ReviewRefused(f"unknown reject reason {reason!r}")
-    at = now or utc_now()
+    at = _moment(now)
     note = clean(note).strip() if note else None
     text = f"{reason}: {note}" if note else reason
     with engine.begin() as conn:
@@ -248,7 +311,7 @@ def edit(
     now: datetime | None = None,
 ) -> Outcome:
     """Replace the body (original_body is kept), rerun the text checks, log before and after."""
-    at = now or utc_now()
+    at = _moment(now)
     body = clean(new_body)
     with engine.begin() as conn:
         row = _fresh(conn, draft_id, seen_version, reviewer, at)
@@ -302,7 +365,7 @@ def _undoable(conn: Connection, reviewer: str) -> dict[str, Any] | None:
 
 def undo(engine: Engine, *, reviewer: str, now: datetime | None = None) -> Outcome:
     """Take back this reviewer's last decision not yet undone: the draft is pending again."""
-    at = now or utc_now()
+    at = _moment(now)
     with engine.begin() as conn:
         dec = _undoable(conn, reviewer)
         if dec is None:
@@ -346,6 +409,22 @@ def undo(engine: Engine, *, reviewer: str, now: datetime | None = None) -> Outco
     return Outcome(row["id"], version, "pending", flags)
 
 
+def _free_to(reviewer: str, now: datetime) -> Any:
+    """A draft nobody else holds a live claim on (this reviewer's own claim counts as free)."""
+    return or_(
+        D.c.claimed_by.is_(None),
+        D.c.claimed_by == reviewer,
+        D.c.claim_expires_at.is_(None),
+        D.c.claim_expires_at <= now,
+    )
+
+
+def _take(conn: Connection, draft_id: int, reviewer: str, until: datetime) -> None:
+    conn.execute(
+        update(D).where(D.c.id == draft_id).values(claimed_by=reviewer, claim_expires_at=until)
+    )
+
+
 def claim(
     engine: Engine, *, draft_id: int, reviewer: str, lease_minutes: int, now: datetime | None = None
 ) -> bool:
@@ -354,35 +433,74 @@ def claim(
     A claim is not a decision: it does not change the version, so it never makes anyone's
     view stale. PostgreSQL skips a row another transaction is claiming right now.
     """
-    at = now or utc_now()
+    at = _moment(now)
     with engine.begin() as conn:
         query = select(D.c.id).where(
-            D.c.id == draft_id,
-            D.c.status == "pending",
-            or_(
-                D.c.claimed_by.is_(None),
-                D.c.claimed_by == reviewer,
-                D.c.claim_expires_at.is_(None),
-                D.c.claim_expires_at <= at,
-            ),
+            D.c.id == draft_id, D.c.status == "pending", _free_to(reviewer, at)
         )
         if conn.dialect.name == "postgresql":
             query = query.with_for_update(skip_locked=True)
         if conn.execute(query).scalar_one_or_none() is None:
             return False
-        conn.execute(
-            update(D)
-            .where(D.c.id == draft_id)
-            .values(claimed_by=reviewer, claim_expires_at=at + timedelta(minutes=lease_minutes))
-        )
+        _take(conn, draft_id, reviewer, at + timedelta(minutes=lease_minutes))
     return True
 
 
+def claim_next(
+    engine: Engine,
+    *,
+    reviewer: str,
+    lease_minutes: int,
+    now: datetime | None = None,
+    queue: QueueFilter | None = None,
+    after_id: int | None = None,
+) -> int | None:
+    """Claim the first free pending draft in queue order (after `after_id`); its id, or None.
+
+    Finding and taking are one transaction, so reviewers asking at once get different
+    drafts. On PostgreSQL the search skips rows other transactions hold (FOR UPDATE SKIP
+    LOCKED) instead of queueing behind them; on SQLite the transaction began with BEGIN
+    IMMEDIATE (store.db), so nobody else writes while it looks. A draft this reviewer
+    already holds counts as free: after a crash they are handed it back first.
+    """
+    at = _moment(now)
+    filt = replace(queue or QueueFilter(), status="pending")
+    clauses = queue_clauses(filt, reviewer, at)
+    if after_id is not None:
+        clauses.append(D.c.id > after_id)
+    # The joins only serve a search; without one the query stays on the draft table alone.
+    source = queue_source() if filt.search else D
+    query = select(D.c.id).select_from(source).where(*clauses).order_by(D.c.id).limit(1)
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            # OF draft: lock only the draft, never the candidate or role rows it is joined to.
+            query = query.with_for_update(skip_locked=True, of=D)
+        draft_id = conn.execute(query).scalar_one_or_none()
+        if draft_id is not None:
+            _take(conn, draft_id, reviewer, at + timedelta(minutes=lease_minutes))
+    return draft_id
+
+
+def release(engine: Engine, *, draft_id: int, reviewer: str) -> bool:
+    """Give back this reviewer's lease on one draft (skipped, or left); False if not theirs."""
+    with engine.begin() as conn:
+        result = conn.execute(
+            update(D)
+            .where(D.c.id == draft_id, D.c.claimed_by == reviewer, D.c.status == "pending")
+            .values(claimed_by=None, claim_expires_at=None)
+        )
+    return result.rowcount == 1
+
+
 def release_claims(engine: Engine, *, reviewer: str) -> None:
-    """Give back every lease this reviewer holds (on quit)."""
+    """Give back every lease this reviewer holds (on quit).
+
+    Only pending drafts: a sender's claim on a draft it is sending lives in the same
+    columns, and a reviewer who happened to share its name must not drop it.
+    """
     with engine.begin() as conn:
         conn.execute(
             update(D)
-            .where(D.c.claimed_by == reviewer)
+            .where(D.c.claimed_by == reviewer, D.c.status == "pending")
             .values(claimed_by=None, claim_expires_at=None)
         )

@@ -63,7 +63,13 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-def _where(filt: QueueFilter, reviewer: str, now: datetime) -> list[Any]:
+def queue_source() -> Any:
+    """The tables the queue reads: each draft with its candidate and (if any) role."""
+    return D.join(C, C.c.candidate_id == D.c.candidate_id).outerjoin(R, R.c.role_id == D.c.role_id)
+
+
+def queue_clauses(filt: QueueFilter, reviewer: str, now: datetime) -> list[Any]:
+    """The WHERE clauses of the filter, for `reviewer` at `now` (over `queue_source`)."""
     clauses: list[Any] = []
     if filt.status:
         clauses.append(D.c.status == filt.status)
@@ -107,7 +113,7 @@ def load_page(
     limit: int = PAGE,
 ) -> list[QueueRow]:
     """A page of the queue in id order: after `after_id`, or the page just before `before_id`."""
-    clauses = _where(filt, reviewer, now)
+    clauses = queue_clauses(filt, reviewer, now)
     order = D.c.id
     if after_id is not None:
         clauses.append(D.c.id > after_id)
@@ -151,10 +157,11 @@ def load_page(
 
 def count_queue(conn: Connection, filt: QueueFilter, *, reviewer: str, now: datetime) -> int:
     """How many drafts the filter matches (for the header; asked apart from the first page)."""
-    source = D.join(C, C.c.candidate_id == D.c.candidate_id).outerjoin(
-        R, R.c.role_id == D.c.role_id
+    query = (
+        select(func.count())
+        .select_from(queue_source())
+        .where(and_(True, *queue_clauses(filt, reviewer, now)))
     )
-    query = select(func.count()).select_from(source).where(and_(True, *_where(filt, reviewer, now)))
     return conn.execute(query).scalar_one()
 
 

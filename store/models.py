@@ -136,7 +136,9 @@ class FollowUpDraft(SQLModel, table=True):
     __table_args__ = (
         # One draft per thread step: two schedulers racing cannot both create one.
         UniqueConstraint("thread_id", "step", name="uq_draft_thread_step"),
-        Index("ix_draft_status", "status"),
+        # (status, id): the queue and claim_next walk pending drafts in id order; on status
+        # alone PostgreSQL scans every decided draft below the first free one, per claim.
+        Index("ix_draft_status_id", "status", "id"),
         Index("ix_draft_candidate", "candidate_id"),
     )
 

@@ -1,4 +1,10 @@
-"""Several `followups` processes on one store at once: nothing created twice, nothing locked."""
+"""Several `followups` processes on one store at once: nothing created twice, nothing locked.
+
+Two schedulers at once are here; two senders at once (each message delivered once, the
+daily cap held) are in tests/drafts/test_send_crash.py, beside the sender's crash tests;
+reviewers racing each other are in test_review_team.py and, on SQLite beside importers
+and schedulers, in test_sqlite_reviewers_and_writers.py.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from store.db import open_store
 from store.demo import write_demo_export
 
 NOW = "2025-11-08T09:00:00+00:00"
@@ -98,6 +105,7 @@ def test_sqlite_writers_at_once_never_show_database_is_locked(sqlite_url, export
         ["automation", "on", "--db", sqlite_url],
         ["schedule", "--now", NOW, "--db", sqlite_url],
     ]
+    open_store(sqlite_url).dispose()  # the store exists; the race is over what goes in it
     results = _finish([_start(job, tmp_path) for job in jobs])
     for (code, _out, err), job in zip(results, jobs, strict=True):
         assert "locked" not in err.lower(), (job, err)

@@ -337,3 +337,20 @@ def _candidate_name(engine, draft_id: int) -> str:
         return conn.execute(
             select(c.c.full_name).where(c.c.candidate_id == draft(engine, draft_id)["candidate_id"])
         ).scalar_one()
+
+
+async def test_approve_refuses_a_draft_with_an_unsaved_edit(make_app, store_engine):
+    (first,) = first_ids(store_engine, 1)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press(*"PS ")
+        await pilot.press("escape")  # closes the editor, keeps the text as an unsaved edit
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+    row = draft(store_engine, first)
+    assert row["status"] == "pending" and row["unsaved_edit"].startswith("PS ")
+    assert [d["action"] for d in decisions(store_engine)] == []
