@@ -18,19 +18,10 @@ from sqlalchemy import create_engine, text
 
 from store.db import open_store
 from store.demo import write_demo_export
+from tui.commands_demo import DEMO_CONFIG
 
 NOW = "2025-11-08T09:00:00+00:00"
 RUN = [sys.executable, "-c", "from tui.cli import main; main()"]
-CONFIG = """
-[company]
-name = "Acme Robotics"
-aliases = ["Acme"]
-domains = ["acme-robotics.com"]
-competitors = ["Globex"]
-never_contact_companies = ["Initech"]
-[limits]
-drafts_per_run = 1000
-"""
 
 
 @pytest.fixture
@@ -38,7 +29,7 @@ def export(tmp_path) -> Path:
     folder = tmp_path / "export"
     folder.mkdir()
     write_demo_export(folder, now=datetime.fromisoformat(NOW).astimezone(UTC))
-    (tmp_path / "followups.toml").write_text(CONFIG)
+    (tmp_path / "followups.toml").write_text(DEMO_CONFIG)
     return folder
 
 

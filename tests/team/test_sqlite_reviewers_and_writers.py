@@ -18,22 +18,13 @@ from store.config import load_settings
 from store.db import open_store
 from store.demo import write_demo_export
 from store.importer import import_export
+from tui.commands_demo import DEMO_CONFIG
 
 from .reviewers import finish, start
 from .team_store import decisions, drafts_by_id
 
 NOW = parse_timestamp("2025-11-08T09:00:00Z")
 RUN = [sys.executable, "-c", "from tui.cli import main; main()"]
-CONFIG = """
-[company]
-name = "Acme Robotics"
-aliases = ["Acme"]
-domains = ["acme-robotics.com"]
-competitors = ["Globex"]
-never_contact_companies = ["Initech"]
-[limits]
-drafts_per_run = 1000
-"""
 REVIEWERS = ("ann", "bob", "cy", "dee")
 
 
@@ -47,7 +38,7 @@ def test_reviewers_schedulers_and_imports_at_once_never_show_database_is_locked(
     sqlite_url, tmp_path
 ):
     config = tmp_path / "followups.toml"
-    config.write_text(CONFIG)
+    config.write_text(DEMO_CONFIG)
     export = tmp_path / "export"
     export.mkdir()
     write_demo_export(export, now=NOW.replace(tzinfo=UTC))
