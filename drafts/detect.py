@@ -9,6 +9,8 @@ import re
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
+from store.words import MONTHS, WEEKDAYS
+
 # Opt-out requests, in the ways people actually write them. Matched case-insensitively
 # after apostrophes are straightened, so "don’t" and "don't" read alike.
 _OPT_OUT = re.compile(
@@ -98,42 +100,22 @@ _STOCK_PHRASE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
-_MONTHS = {
-    name: index
-    for index, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-_WEEKDAYS = {
-    name: index
-    for index, names in enumerate(
-        [
-            ("monday", "mon"),
-            ("tuesday", "tue", "tues"),
-            ("wednesday", "wed"),
-            ("thursday", "thu", "thurs"),
-            ("friday", "fri"),
-            ("saturday", "sat"),
-            ("sunday", "sun"),
-        ]
-    )
-    for name in names
-}
+# Every spelling a date may use: the full name, its first three letters, and the odd
+# longer abbreviation ("sept", "tues", "thurs"). Indexes are 1-based months, 0-based days.
+_MONTH_EXTRA = {"September": ("sept",)}
+_WEEKDAY_EXTRA = {"Tuesday": ("tues",), "Thursday": ("thurs",)}
+
+
+def _spellings(names, extra, start: int) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for index, name in enumerate(names, start=start):
+        for spelling in (name.casefold(), name[:3].casefold(), *extra.get(name, ())):
+            found.setdefault(spelling, index)
+    return found
+
+
+_MONTHS = _spellings(MONTHS, _MONTH_EXTRA, start=1)
+_WEEKDAYS = _spellings(WEEKDAYS, _WEEKDAY_EXTRA, start=0)
 _MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"(?:,?\s+(?P<year>\d{4}))?"

@@ -63,7 +63,13 @@ from openai import APIConnectionError, APIStatusError, APITimeoutError, AsyncOpe
 
 from drafts.context import ThreadContext
 from drafts.llm_checks import injection_flag, output_flags
-from drafts.render import Rendered, RenderProblem, TemplateBook, template_context
+from drafts.render import (
+    Rendered,
+    RenderProblem,
+    TemplateBook,
+    follow_up_subject,
+    template_context,
+)
 from drafts.rules import WARN, Flag, quote
 from store.config import LlmSettings, Settings
 
@@ -139,14 +145,6 @@ def thread_data(ctx: ThreadContext) -> dict[str, Any]:
         | {"body": values["initial"]["body"]},
         "days_since_initial": values["days_since"],
     }
-
-
-def reply_subject(ctx: ThreadContext) -> str | None:
-    """An email follow-up answers the initial message: "Re: <its subject>"."""
-    if ctx.thread.channel != "email":
-        return None
-    original = (ctx.initial.subject or "").strip()
-    return original if original.lower().startswith("re:") else f"Re: {original}".strip()
 
 
 class PromptBook:
@@ -348,7 +346,7 @@ class LlmRenderer:
             min_chars=prompt.template.min_chars,
             max_chars=prompt.template.max_chars,
         )
-        return Rendered(reply_subject(ctx), body, prompt.template.name), flags, meta
+        return Rendered(follow_up_subject(ctx), body, prompt.template.name), flags, meta
 
     def _answer(self, response) -> str:
         """The draft's text, or LlmFailure: a cut-off, empty or over-long answer is no draft."""

@@ -29,6 +29,7 @@ from drafts.checks import text_flags
 from drafts.context import ThreadContext
 from drafts.rules import WARN, Flag, quote
 from store.text import normalise_company
+from store.words import MONTHS, WEEKDAYS
 
 # Zero-width, joiners, word joiner, BOM, Mongolian vowel separator, bidi marks, embeddings,
 # overrides and isolates, and the Unicode tag block (invisible "ASCII smuggling").
@@ -175,11 +176,7 @@ def wrong_name(body: str, ctx: ThreadContext) -> Flag | None:
 
 
 # "from Monday", "in March": calendar words after a preposition are not company names.
-CALENDAR = {
-    *("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
-    *("january", "february", "march", "april", "may", "june", "july", "august"),
-    *("september", "october", "november", "december"),
-}
+CALENDAR = {name.casefold() for name in (*WEEKDAYS, *MONTHS)}
 
 
 def _known_names(ctx: ThreadContext) -> set[str]:

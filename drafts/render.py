@@ -23,6 +23,8 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from drafts.context import ThreadContext
 from store.config import Settings
+from store.enums import Channel
+from store.words import MONTHS, reply_subject
 
 BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
 
@@ -40,20 +42,11 @@ class Rendered:
     template: str
 
 
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
+def follow_up_subject(ctx: ThreadContext) -> str | None:
+    """An email follow-up answers the initial message: "Re: <its subject>". InMail has none."""
+    if ctx.thread.channel != Channel.EMAIL:
+        return None
+    return reply_subject(ctx.initial.subject)
 
 
 def template_context(ctx: ThreadContext) -> dict[str, Any]:
@@ -175,11 +168,7 @@ class TemplateBook:
                 f"template {template.name} rendered {len(body):,} characters; "
                 f"the limit is drafting.max_body_chars = {limit:,}"
             )
-        subject = None
-        if ctx.thread.channel == "email":
-            original = (ctx.initial.subject or "").strip()
-            subject = original if original.lower().startswith("re:") else f"Re: {original}".strip()
-        return Rendered(subject=subject, body=body, template=template.name)
+        return Rendered(subject=follow_up_subject(ctx), body=body, template=template.name)
 
 
 def _template_line(exc: BaseException, template) -> int | None:

@@ -39,7 +39,7 @@ from drafts.schedule_writes import write_drafts, write_threads
 from store import audit, models
 from store.clock import iso
 from store.config import Settings
-from store.db import serialise
+from store.locks import serialise
 from store.text import clean
 
 SAMPLE_SEED = 847

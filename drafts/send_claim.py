@@ -6,7 +6,6 @@ cannot also win.
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -14,7 +13,7 @@ from datetime import datetime, timedelta, tzinfo
 from email.utils import parseaddr
 from typing import Any
 
-from sqlalchemy import bindparam, func, or_, select, text, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.engine import Connection
 
 from drafts import pacing
@@ -25,6 +24,7 @@ from drafts.rules import blocking_flags
 from drafts.transports import Outgoing
 from store import models
 from store.config import Settings
+from store.locks import serialise
 
 DRAFT = models.FollowUpDraft.__table__
 # Drafts that may have gone out, and so count against today's cap and the candidate's spacing.
@@ -69,11 +69,6 @@ class BatchResult:
     exhausted: bool = False
     # The highest draft id looked at: the next batch starts after it.
     last_id: int = 0
-
-
-def lock_key(value: str) -> int:
-    """A signed 64-bit advisory-lock key for a string."""
-    return int.from_bytes(hashlib.sha256(value.encode()).digest()[:8], "big", signed=True)
 
 
 def new_message_id(draft_id: int, sender: str) -> str:
@@ -129,12 +124,9 @@ class Claimer:
         """On PostgreSQL, take each recruiter's and candidate's lock in one global order, so
         two senders count caps and spacing one after the other (SQLite's BEGIN IMMEDIATE
         already serialises whole transactions)."""
-        if conn.dialect.name != "postgresql":
-            return
-        keys = {lock_key(f"recruiter:{r['recruiter'] or ''}") for r in rows}
-        keys |= {lock_key(f"candidate:{r['candidate_id']}") for r in rows}
-        for key in sorted(keys):
-            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
+        names = {f"recruiter:{r['recruiter'] or ''}" for r in rows}
+        names |= {f"candidate:{r['candidate_id']}" for r in rows}
+        serialise(conn, *names)
 
     def _used_today(self, conn: Connection) -> Counter:
         start, end = pacing.day_bounds(self.now, self.day_zone)

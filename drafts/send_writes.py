@@ -7,7 +7,6 @@ overwrite someone else's decision.
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 from typing import Any
 
@@ -17,8 +16,8 @@ from sqlalchemy.engine import Connection
 from drafts import pacing
 from drafts.transports import Outcome
 from store import audit, models
+from store.suppressions import suppress_address
 from store.text import normalise_email
-from store.upsert import upsert
 
 DRAFT = models.FollowUpDraft.__table__
 
@@ -49,19 +48,6 @@ def record_touchpoint(conn: Connection, draft: dict[str, Any], at: datetime) -> 
             "body": draft["body"],
             "draft_id": draft["id"],
         },
-    )
-
-
-def suppress_address(conn: Connection, email: str, reason: str) -> None:
-    """Add a hard-bounced address to the suppression list (key as the importer makes it)."""
-    address = normalise_email(email)
-    key = hashlib.sha256("\x1f".join(["", address, ""]).encode()).hexdigest()
-    upsert(
-        conn,
-        models.Suppression,
-        [{"key": key, "email": address, "reason": reason, "source": "bounce"}],
-        ["key"],
-        update_columns=[],
     )
 
 

@@ -1,8 +1,8 @@
 """The store: tables, the engine, migrations, queries and the CSV importer.
 
-Knows nothing of Textual, Jinja or OpenAI.
+Storage only: knows nothing of drafts, the demo, Textual, Jinja or OpenAI.
 """
 
+from store.errors import FollowupsError
 
-class FollowupsError(Exception):
-    """A problem the user can fix: printed as one line, never as a traceback."""
+__all__ = ["FollowupsError"]

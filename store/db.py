@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 
@@ -11,12 +10,13 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
-from store import FollowupsError
+from store.errors import FollowupsError
+from store.locks import MIGRATION_LOCK_KEY, take
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # A busy SQLite writer makes others wait this long before "database is locked" can surface.
@@ -99,9 +99,8 @@ def upgrade(engine: Engine) -> None:
     if schema_is_current(engine):
         return
     with engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            # Two commands starting at once on a new database must not both create tables.
-            conn.execute(text("SELECT pg_advisory_xact_lock(84717)"))
+        # Two commands starting at once on a new database must not both create tables.
+        take(conn, MIGRATION_LOCK_KEY)
         command.upgrade(_alembic_config(conn), "head")
 
 
@@ -129,14 +128,3 @@ def open_store(db: str | None, *, create: bool = True) -> Engine:
 def session(engine: Engine) -> Session:
     """A session that keeps loaded objects usable after commit (the TUI reads them later)."""
     return Session(engine, expire_on_commit=False)
-
-
-def serialise(conn, name: str) -> None:
-    """Make transactions that call this with the same name run one at a time.
-
-    On PostgreSQL, a transaction-scoped advisory lock; on SQLite, BEGIN IMMEDIATE already
-    admits one writer at a time, so there is nothing to do.
-    """
-    if conn.dialect.name == "postgresql":
-        key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
-        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})

@@ -19,7 +19,20 @@ from store import models
 
 # An approval faster than this is a rubber stamp: nobody reads a follow-up in under 3 s.
 RUBBER_STAMP_MS = 3_000
-SPARK = "▁▂▃▄▅▆▇█"
+# The per-recruiter figures every report shows, in order (keys of RecruiterWeek.as_dict).
+FIGURE_COLUMNS = (
+    "created",
+    "approved",
+    "edited",
+    "rejected",
+    "sent",
+    "cancelled",
+    "replies_after_followup",
+    "median_seconds_on_screen_before_approval",
+    "approvals_under_3s",
+)
+# ... and the counts behind them, by reason or code (dicts in RecruiterWeek.as_dict).
+FIGURE_BREAKDOWNS = ("rejected_by_reason", "cancelled_by_reason", "flags_by_code")
 
 
 def week_of(moment: datetime) -> str:
@@ -172,24 +185,9 @@ def usual_daily_sends(conn: Connection, *, until: datetime, days: int = 90) -> f
     return float(statistics.median(counts.values())) if counts else 0.0
 
 
-def sparkline(values: list[int]) -> str:
-    """A one-line picture of a series, e.g. daily volume."""
-    if not values:
-        return ""
-    top = max(values) or 1
-    return "".join(SPARK[min(len(SPARK) - 1, round(v / top * (len(SPARK) - 1)))] for v in values)
-
-
 def fill_days(series: dict[str, int], last: date | None = None, days: int = 28) -> list[int]:
     """The last `days` days of a daily series, zeros where nothing happened."""
     if not series and last is None:
         return []
     end = last or date.fromisoformat(max(series))
     return [series.get((end - timedelta(days=i)).isoformat(), 0) for i in range(days - 1, -1, -1)]
-
-
-def bar(count: int, top: int, width: int = 30) -> str:
-    """A horizontal bar for a count relative to the largest one."""
-    if top <= 0:
-        return ""
-    return "█" * max(1 if count else 0, round(count / top * width))

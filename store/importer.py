@@ -8,7 +8,6 @@ is what keeps 100k touchpoints in seconds.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import sys
 from collections import defaultdict
@@ -22,6 +21,7 @@ from sqlalchemy.engine import Connection
 
 from store import FollowupsError, models
 from store.csv_schema import EXPORT_FILES, SUPPRESSIONS, FileSpec
+from store.suppressions import suppression_key
 from store.text import clean, first_name_of, normalise_email, normalise_linkedin
 from store.upsert import upsert
 
@@ -308,10 +308,7 @@ def _prepare_rows(parsed: dict[str, ParsedFile]) -> None:
         for row in parsed["suppressions.csv"].rows:
             row["email"] = normalise_email(row.get("email")) or None
             row["linkedin_url"] = normalise_linkedin(row.get("linkedin_url")) or None
-            identity = "\x1f".join(
-                row.get(k) or "" for k in ("candidate_id", "email", "linkedin_url")
-            )
-            row["key"] = hashlib.sha256(identity.encode()).hexdigest()
+            row["key"] = suppression_key(row.get("candidate_id"), row["email"], row["linkedin_url"])
             row["source"] = "import"
 
 

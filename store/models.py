@@ -13,27 +13,32 @@ from typing import Any
 from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-# Enumerations from the contract (section 1, 3 and 4). Kept as tuples of strings, not Enum
-# columns: the database stays readable by hand and a later value needs no migration.
-RECRUITER_STATUSES = ("active", "paused", "flagged")
-ROLE_STATUSES = ("open", "filled", "closed", "on_hold")
-ATS_STATUSES = ("prospect", "active", "offer", "hired", "rejected", "declined", "withdrawn")
-CHANNELS = ("inmail", "email", "phone", "sms", "meeting", "other")
-THREAD_CHANNELS = ("inmail", "email")
-DIRECTIONS = ("outbound", "inbound")
-DELIVERIES = ("delivered", "bounced", "failed", "pending")
-THREAD_STATES = ("waiting", "drafted", "suppressed", "followed_up")
-DRAFT_STATUSES = (
-    "pending",
-    "approved",
-    "rejected",
-    "sending",
-    "sent",
-    "unknown",
-    "cancelled",
-    "failed",
+from store.enums import THREAD_CHANNELS as _THREAD_CHANNELS
+from store.enums import (
+    AtsStatus,
+    Channel,
+    Delivery,
+    Direction,
+    DraftStatus,
+    RecruiterStatus,
+    RoleStatus,
+    Severity,
+    ThreadState,
+    values,
 )
-SEVERITIES = ("block", "warn")
+
+# The contract's vocabularies (store.enums) as tuples of plain strings, for validation
+# lists and messages.
+RECRUITER_STATUSES = values(RecruiterStatus)
+ROLE_STATUSES = values(RoleStatus)
+ATS_STATUSES = values(AtsStatus)
+CHANNELS = values(Channel)
+THREAD_CHANNELS = tuple(c.value for c in _THREAD_CHANNELS)
+DIRECTIONS = values(Direction)
+DELIVERIES = values(Delivery)
+THREAD_STATES = values(ThreadState)
+DRAFT_STATUSES = values(DraftStatus)
+SEVERITIES = values(Severity)
 
 
 class Recruiter(SQLModel, table=True):
@@ -43,7 +48,7 @@ class Recruiter(SQLModel, table=True):
     name: str | None = None
     email: str | None = None
     daily_limit: int | None = None
-    status: str = Field(default="active", max_length=20)
+    status: str = Field(default=RecruiterStatus.ACTIVE.value, max_length=20)
 
 
 class Role(SQLModel, table=True):
@@ -120,7 +125,7 @@ class Thread(SQLModel, table=True):
     recruiter: str | None = Field(default=None, max_length=200)
     initial_touchpoint_id: str = Field(max_length=200)
     initial_at: datetime = Field(sa_type=DateTime())
-    state: str = Field(default="waiting", max_length=20, index=True)
+    state: str = Field(default=ThreadState.WAITING.value, max_length=20, index=True)
     reasons: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     # When a waiting thread may next be looked at (an out-of-office return date, say).
     hold_until: datetime | None = Field(default=None, sa_type=DateTime())
@@ -149,7 +154,8 @@ class FollowUpDraft(SQLModel, table=True):
     role_id: str | None = Field(default=None, max_length=200)
     recruiter: str | None = Field(default=None, max_length=200)
     channel: str = Field(max_length=20)
-    status: str = Field(default="pending", max_length=20)
+    # New drafts start pending; every later change is drafts.lifecycle's.
+    status: str = Field(default=DraftStatus.PENDING.value, max_length=20)
     subject: str | None = None
     body: str = Field(sa_column=Column(Text, nullable=False))
     # The text as first written, kept so edits stay auditable.

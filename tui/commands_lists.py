@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from store import FollowupsError, models
 from store.clock import iso
-from store.figures import bar, fill_days, sparkline, team_figures
+from store.enums import Severity
+from store.figures import FIGURE_BREAKDOWNS, FIGURE_COLUMNS, fill_days, team_figures
 from store.queries import basic_stats, list_drafts, list_threads
 from store.spreadsheet import write_rows
 from tui.common import (
@@ -24,6 +25,7 @@ from tui.common import (
     parse_now,
     print_json,
 )
+from tui.glyphs import FLAG_MARK, bar, sparkline
 
 
 def table(*columns: str) -> Table:
@@ -86,7 +88,8 @@ def drafts_list(
     grid = table("id", "candidate", "role", "recruiter", "channel", "status", "flags")
     for d in drafts:
         codes = ", ".join(
-            f"{f['code']}{'!' if f['severity'] == 'block' else ''}" for f in d["flags"]
+            f["code"] + (FLAG_MARK[Severity.BLOCK] if f["severity"] == Severity.BLOCK else "")
+            for f in d["flags"]
         )
         grid.add_row(
             *cells(
@@ -103,17 +106,18 @@ def drafts_list(
     out.print(f"{len(drafts)} drafts")
 
 
-CSV_COLUMNS = (
-    "created",
-    "approved",
-    "edited",
-    "rejected",
-    "sent",
-    "cancelled",
-    "replies_after_followup",
-    "median_seconds_on_screen_before_approval",
-    "approvals_under_3s",
-)
+# The figures' column headings on a terminal (the CSV uses their keys).
+LABELS = {
+    "created": "drafted",
+    "approved": "approved",
+    "edited": "edited",
+    "rejected": "rejected",
+    "sent": "sent",
+    "cancelled": "cancelled",
+    "replies_after_followup": "replies",
+    "median_seconds_on_screen_before_approval": "median s",
+    "approvals_under_3s": "<3s",
+}
 
 
 def stats(
@@ -147,18 +151,15 @@ def _print_csv(figures) -> None:
     header = [
         "recruiter",
         "week",
-        *CSV_COLUMNS,
-        "rejected_by_reason",
-        "cancelled_by_reason",
-        "flags_by_code",
+        *FIGURE_COLUMNS,
+        *FIGURE_BREAKDOWNS,
     ]
-    lists = ("rejected_by_reason", "cancelled_by_reason", "flags_by_code")
     rows = [header]
     for recruiter, weeks in figures["recruiters"].items():
         for week, row in weeks.items():
             rows.append(
-                [recruiter, week, *(row[c] for c in CSV_COLUMNS)]
-                + [";".join(f"{k}={v}" for k, v in row[key].items()) for key in lists]
+                [recruiter, week, *(row[c] for c in FIGURE_COLUMNS)]
+                + [";".join(f"{k}={v}" for k, v in row[key].items()) for key in FIGURE_BREAKDOWNS]
             )
     write_rows(sys.stdout, rows)
 
@@ -169,35 +170,15 @@ def _print_human(counts, figures) -> None:
         f"{store['candidates']} candidates, {store['threads']} threads, {store['drafts']} drafts"
     )
     out.print("threads: " + ", ".join(f"{k} {v}" for k, v in counts["threads_by_state"].items()))
-    grid = table(
-        "recruiter",
-        "drafted",
-        "approved",
-        "edited",
-        "rejected",
-        "sent",
-        "cancelled",
-        "replies",
-        "median s",
-        "<3s",
-    )
+    grid = table("recruiter", *(LABELS[key] for key in FIGURE_COLUMNS))
     for recruiter, weeks in figures["recruiters"].items():
         row = weeks["all"]
+        shown = {**row}
         median = row["median_seconds_on_screen_before_approval"]
-        grid.add_row(
-            *cells(
-                recruiter,
-                row["created"],
-                row["approved"],
-                row["edited"],
-                row["rejected"],
-                row["sent"],
-                row["cancelled"],
-                row["replies_after_followup"],
-                "" if median is None else f"{median:.1f}",
-                row["approvals_under_3s"],
-            )
+        shown["median_seconds_on_screen_before_approval"] = (
+            "" if median is None else f"{median:.1f}"
         )
+        grid.add_row(*cells(recruiter, *(shown[key] for key in FIGURE_COLUMNS)))
     out.print(grid)
     daily = figures["daily_sends"]
     if daily:

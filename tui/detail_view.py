@@ -13,11 +13,14 @@ from rich.text import Text
 
 from drafts.review_queue import DraftDetail, QueueRow
 from drafts.rules import Flag
+from store.enums import Severity
+from tui.glyphs import FLAG_MARK
 from tui.safe_text import one_line, safe
 
 BLOCK_STYLE = "bold white on dark_red"
 WARN_STYLE = "bold black on dark_orange"
 HEAD_STYLE = "bold underline"
+MARK_STYLE = {Severity.BLOCK: "red", Severity.WARN: "yellow"}
 DIM = "dim"
 
 
@@ -53,9 +56,7 @@ def flag_badges(flags: tuple[tuple[str, str], ...]) -> Text:
     """The queue's flag column: ! per blocking, ~ per warning code."""
     text = Text()
     for code, severity in flags:
-        text.append(
-            "!" if severity == "block" else "~", style="red" if severity == "block" else "yellow"
-        )
+        text.append(FLAG_MARK[Severity(severity)], style=MARK_STYLE[Severity(severity)])
         text.append(code[:3] + " ", style=DIM)
     return text
 

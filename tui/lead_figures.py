@@ -18,7 +18,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Sparkline, Static
 
-from store.figures import RUBBER_STAMP_MS, bar, fill_days
+from store.figures import FIGURE_BREAKDOWNS, FIGURE_COLUMNS, RUBBER_STAMP_MS, fill_days
+from tui.glyphs import bar
 from tui.safe_text import one_line
 
 if TYPE_CHECKING:
@@ -27,23 +28,27 @@ if TYPE_CHECKING:
 DAYS = 28
 ALL = "all"
 TEAM = "team"
+# Each figure's column heading and width on screen.
+LABELS = {
+    "created": ("drafted", 7),
+    "approved": ("approved", 8),
+    "edited": ("edited", 6),
+    "rejected": ("rejected", 8),
+    "sent": ("sent", 5),
+    "cancelled": ("cancelled", 9),
+    "replies_after_followup": ("replies", 7),
+    "median_seconds_on_screen_before_approval": ("median s", 8),
+    "approvals_under_3s": ("<3 s", 5),
+}
 # (figures key, column label, width)
-COLUMNS = (
-    ("created", "drafted", 7),
-    ("approved", "approved", 8),
-    ("edited", "edited", 6),
-    ("rejected", "rejected", 8),
-    ("sent", "sent", 5),
-    ("cancelled", "cancelled", 9),
-    ("replies_after_followup", "replies", 7),
-    ("median_seconds_on_screen_before_approval", "median s", 8),
-    ("approvals_under_3s", "<3 s", 5),
-)
-BREAKDOWNS = (
-    ("rejected_by_reason", "Rejections by reason", "red"),
-    ("cancelled_by_reason", "Cancelled at send, by reason", "yellow"),
-    ("flags_by_code", "Flags on drafts, by code", "cyan"),
-)
+COLUMNS = tuple((key, *LABELS[key]) for key in FIGURE_COLUMNS)
+# Each breakdown's heading and bar colour.
+BREAKDOWN_LOOK = {
+    "rejected_by_reason": ("Rejections by reason", "red"),
+    "cancelled_by_reason": ("Cancelled at send, by reason", "yellow"),
+    "flags_by_code": ("Flags on drafts, by code", "cyan"),
+}
+BREAKDOWNS = tuple((key, *BREAKDOWN_LOOK[key]) for key in FIGURE_BREAKDOWNS)
 
 
 def weeks_of(figures: dict[str, Any]) -> list[str]:

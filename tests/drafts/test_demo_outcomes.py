@@ -14,14 +14,13 @@ import pytest
 from builders import NOW, codes
 from sqlalchemy import Engine, select
 
+from demo import DEMO_CONFIG, write_demo_export
 from drafts.schedule import schedule
 from store import models
 from store.config import load_settings
 from store.db import open_store
-from store.demo import write_demo_export
 from store.importer import import_export
 from store.queries import list_drafts, list_threads
-from tui.commands_demo import DEMO_CONFIG
 
 # No draft, and this code among every thread's reasons.
 BLOCKED = {

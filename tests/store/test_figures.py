@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import insert
 
 from store import audit, models
-from store.figures import sparkline, team_figures, usual_daily_sends, week_of
+from store.figures import team_figures, usual_daily_sends, week_of
 
 MON = datetime(2025, 11, 3, 9, 0)  # Monday of ISO week 2025-W45
 
@@ -217,6 +217,5 @@ def test_usual_volume_is_the_median_of_busy_days(engine):
         assert usual_daily_sends(conn, until=MON) == 4.0
 
 
-def test_week_labels_and_sparkline_shape():
+def test_week_labels():
     assert week_of(MON) == "2025-W45"
-    assert sparkline([0, 5, 10]) == "▁▅█"

@@ -16,9 +16,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from demo import DEMO_CONFIG, write_demo_export
 from store.db import open_store
-from store.demo import write_demo_export
-from tui.commands_demo import DEMO_CONFIG
 
 NOW = "2025-11-08T09:00:00+00:00"
 RUN = [sys.executable, "-c", "from tui.cli import main; main()"]

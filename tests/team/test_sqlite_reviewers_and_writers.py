@@ -12,13 +12,12 @@ import sys
 from collections import Counter
 from datetime import UTC, timedelta
 
+from demo import DEMO_CONFIG, write_demo_export
 from drafts.schedule import schedule
 from store.clock import parse_timestamp
 from store.config import load_settings
 from store.db import open_store
-from store.demo import write_demo_export
 from store.importer import import_export
-from tui.commands_demo import DEMO_CONFIG
 
 from .reviewers import finish, start
 from .team_store import decisions, drafts_by_id

@@ -13,15 +13,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from demo import DEMO_CONFIG, write_demo_export
 from drafts.schedule import schedule
 from store import models
 from store.clock import parse_timestamp
 from store.config import LeadSettings, load_settings
 from store.db import open_store
-from store.demo import write_demo_export
 from store.importer import import_export
 from tui.app import ReviewApp
-from tui.commands_demo import DEMO_CONFIG
 
 NOW = parse_timestamp("2025-11-14T09:00:00Z")
 LEAD_NOW = parse_timestamp("2025-11-15T09:00:00Z")  # the day after the lead fixture's sends

@@ -5,7 +5,7 @@ import subprocess
 import sys
 from datetime import UTC, datetime
 
-from store.demo import write_demo_export
+from demo import write_demo_export
 
 RUN = [sys.executable, "-c", "from tui.cli import main; main()"]
 NOW = "2025-11-08T09:00:00Z"
