@@ -25,7 +25,7 @@ sys.path.insert(0, str(HELPERS))
 from builders import context, make_settings  # noqa: E402
 from fake_openai_server import FakeOpenAI, succeed  # noqa: E402
 
-from drafts.llm import LlmRenderer  # noqa: E402
+from drafts.writing.llm import LlmRenderer  # noqa: E402
 
 GOAL = 0.8
 

@@ -6,7 +6,7 @@ Each size gets a fresh SQLite store filled with one InMail per candidate (a shar
 answered, hired, bounced, declined, asked to stop, out of office, not yet due or too old),
 inserted with sqlite3 directly; that setup is not timed. Then, in one run:
 
-- the scheduler: drafts.schedule.schedule on the whole store, at the small size and the
+- the scheduler: drafts.writing.scheduler.schedule on the whole store, at the small size and the
   full one (linear growth means a time ratio close to the size ratio);
 - the floor: as many bodies as the scheduler wrote, rendered with plain jinja2 (the same
   built-in template text, a plain Environment, variables prepared beforehand) and inserted
@@ -42,10 +42,10 @@ from sqlmodel import Session, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from drafts.context import CandidateView, Snapshot, TouchpointView, thread_view  # noqa: E402
-from drafts.render import BUILTIN_TEMPLATES, TemplateBook  # noqa: E402
-from drafts.rules import blocking_flags, due_at  # noqa: E402
-from drafts.schedule import schedule  # noqa: E402
+from drafts.rules.context import CandidateView, Snapshot, TouchpointView, thread_view  # noqa: E402
+from drafts.rules.thread_rules import blocking_flags, due_at  # noqa: E402
+from drafts.writing.render import BUILTIN_TEMPLATES, TemplateBook  # noqa: E402
+from drafts.writing.scheduler import schedule  # noqa: E402
 from store import models  # noqa: E402
 from store.config import Settings  # noqa: E402
 from store.db import open_store  # noqa: E402

@@ -26,10 +26,10 @@ from pathlib import Path
 
 from sqlalchemy import select, update
 
-from drafts.integrity import body_hash
-from drafts.schedule import schedule
-from drafts.send import Sender
-from drafts.transports import Outgoing, SmtpTransport, build_message
+from drafts.lifecycle import body_hash
+from drafts.sending.sender import Sender
+from drafts.sending.transports import Outgoing, SmtpTransport, build_message
+from drafts.writing.scheduler import schedule
 from store import models
 from store.config import Settings
 from store.db import open_store

@@ -30,6 +30,14 @@ def to_naive_utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(tzinfo=None)
 
 
+def at_or_now(now: datetime | None) -> datetime:
+    """`now` in the store's convention (naive UTC); the clock when None.
+
+    An aware time compared with a stored naive one would raise TypeError mid-decision.
+    """
+    return utc_now() if now is None else to_naive_utc(now)
+
+
 def utc_now() -> datetime:
     """The current time as naive UTC, the store's convention."""
     return datetime.now(UTC).replace(tzinfo=None)

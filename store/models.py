@@ -182,8 +182,12 @@ class FollowUpDraft(SQLModel, table=True):
     attempts: int = 0
     # An edit that was never saved (crash, quit): offered again when the draft reopens.
     unsaved_edit: str | None = Field(default=None, sa_column=Column(Text))
+    # A reviewer's lease on a pending draft: who is reading it, until when (others skip it).
     claimed_by: str | None = None
     claim_expires_at: datetime | None = Field(default=None, sa_type=DateTime())
+    # A sender's claim on a draft it delivers (sending, unknown): which run, until when.
+    send_claimed_by: str | None = None
+    send_claim_expires_at: datetime | None = Field(default=None, sa_type=DateTime())
     llm_meta: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
 
 

@@ -2,7 +2,7 @@
 
 The App wires things up: the store, the settings, who is reviewing and what time it is.
 Its fetch_*/decide_* methods are the blocking calls screens run in worker threads; they
-only call `drafts.review` / `drafts.review_queue`, never Textual.
+only call `drafts.review`, never Textual.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.worker import Worker, WorkerState
 
 from drafts import review
-from drafts.review_queue import (
+from drafts.review.queue import (
     DraftDetail,
     QueueFilter,
     QueueRow,
@@ -31,6 +31,7 @@ from drafts.review_queue import (
 from store import models
 from store.clock import utc_now
 from store.config import Settings
+from store.enums import DraftStatus
 from tui.bulk import BulkChoice
 from tui.dialogs import EditScreen
 from tui.lead_calls import LeadCalls
@@ -73,7 +74,7 @@ class ReviewApp(LeadCalls, App[None]):
         self.fixed_now = now
         self.lead = lead
         self.export_dir = export_dir or Path.cwd()
-        self.queue_filter = QueueFilter(status="pending")
+        self.queue_filter = QueueFilter(status=DraftStatus.PENDING)
         self.last_shown: int | None = None
         self._own_queue_checked = False
 
@@ -120,7 +121,7 @@ class ReviewApp(LeadCalls, App[None]):
             select(table.c.recruiter).where(table.c.recruiter == self.reviewer)
         ).scalar_one_or_none()
         if own is not None:
-            self.queue_filter = QueueFilter(status="pending", recruiter=own)
+            self.queue_filter = QueueFilter(status=DraftStatus.PENDING, recruiter=own)
 
     def fetch_page(self, after_id: int | None, before_id: int | None) -> list[QueueRow]:
         """A page of the queue under the current filter."""

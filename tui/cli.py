@@ -84,7 +84,7 @@ def init(ctx: typer.Context, db: DbOption = None, config: ConfigOption = None) -
         out.print(f"wrote an example config: {target} (edit [company] first)")
     settings = settings_for(ctx, str(target))
     templates = settings.resolve_path(settings.drafting.templates_dir)
-    from drafts.render import write_default_templates
+    from drafts.writing.render import write_default_templates
 
     written = write_default_templates(templates)
     if written:

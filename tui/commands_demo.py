@@ -10,7 +10,7 @@ import typer
 
 from demo.config import DEMO_CONFIG
 from demo.marker import mark_as_demo, refuse_real_store
-from drafts.schedule import schedule
+from drafts.writing.scheduler import schedule
 from store.config import CONFIG_FILE_NAME, find_config
 from store.importer import import_export
 from tui.commands_schedule import print_report

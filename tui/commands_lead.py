@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from drafts import spotcheck
+from drafts.review import spotcheck
 from store.spreadsheet import write_dicts
 from tui.commands_lists import cells, table
 from tui.common import (

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from drafts.schedule import ScheduleReport, schedule
+from drafts.writing.scheduler import ScheduleReport, schedule
 from store import FollowupsError
 from tui.common import (
     ConfigOption,
@@ -99,7 +99,7 @@ def schedule_cmd(
 def _renderer(settings):
     if settings.drafting.engine == "llm":
         try:
-            from drafts.llm import LlmRenderer
+            from drafts.writing.llm import LlmRenderer
         except ImportError as exc:  # pragma: no cover - until the LLM writer lands
             raise FollowupsError(f"drafting.engine = 'llm' is not available: {exc}") from None
         return LlmRenderer(settings)
@@ -112,7 +112,7 @@ def templates_check(
     config: ConfigOption = None,
 ) -> None:
     """Render every template against sample data and report errors."""
-    from drafts.template_check import check_templates
+    from drafts.writing.template_check import check_templates
 
     results = check_templates(ctx_settings(ctx, config))
     if json_:

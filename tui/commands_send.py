@@ -12,10 +12,10 @@ from typing import Annotated
 
 import typer
 
-from drafts import pacing
-from drafts.send import Sender, SendReport, reconcile
-from drafts.transports import transports_for
-from drafts.volume import VolumeCheck, check_volume
+from drafts.rules import pacing
+from drafts.rules.volume import VolumeCheck, check_volume
+from drafts.sending.sender import Sender, SendReport, reconcile
+from drafts.sending.transports import transports_for
 from tui.common import (
     ConfigOption,
     DbOption,

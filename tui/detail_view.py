@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rich.text import Text
 
-from drafts.review_queue import DraftDetail, QueueRow
-from drafts.rules import Flag
+from drafts.review.queue import DraftDetail, QueueRow
+from drafts.rules.flags import Flag
 from store.enums import Severity
 from tui.glyphs import FLAG_MARK
 from tui.safe_text import one_line, safe

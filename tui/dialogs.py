@@ -19,7 +19,8 @@ from textual.widgets import Button, Input, Label, OptionList, Select, Static, Te
 from textual.widgets.option_list import Option
 
 from drafts.review import REJECT_REASONS
-from drafts.review_queue import QueueFilter
+from drafts.review.queue import QueueFilter
+from store.enums import DraftStatus
 from tui.safe_text import plain, safe
 
 AUTOSAVE_SECONDS = 1.0
@@ -211,7 +212,7 @@ class FilterScreen(ModalScreen[QueueFilter | None]):
 
     @on(Button.Pressed, "#clear")
     def _clear(self) -> None:
-        self.dismiss(QueueFilter(status="pending"))
+        self.dismiss(QueueFilter(status=DraftStatus.PENDING))
 
     def action_cancel(self) -> None:
         """Keep the current filter."""

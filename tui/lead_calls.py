@@ -14,10 +14,10 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from drafts import spotcheck
-from drafts.lead_queries import candidate_names, concerns_by_recruiter
-from drafts.review_queue import DraftDetail, load_detail
-from drafts.spotcheck import SpotCheckItem
+from drafts.review import spotcheck
+from drafts.review.lead_queries import candidate_names, concerns_by_recruiter
+from drafts.review.queue import DraftDetail, load_detail
+from drafts.review.spotcheck import SpotCheckItem
 from store import audit
 from store.config import Settings
 from store.figures import team_figures

@@ -2,7 +2,7 @@
 
 The lead reads each one in full (the review detail, with its history) and marks it ok or
 raises a concern with a note. Each verdict is written the moment it is given, through
-`drafts.spotcheck.mark`, from a worker; the table only changes once the store has it.
+`drafts.review.spotcheck.mark`, from a worker; the table only changes once the store has it.
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from drafts.review_queue import DraftDetail
-from drafts.rules import Flag
-from drafts.send_writes import touchpoint_id
-from drafts.spotcheck import SpotCheckItem
+from drafts.review.queue import DraftDetail
+from drafts.review.spotcheck import SpotCheckItem
+from drafts.rules.flags import Flag
+from drafts.sending.writes import touchpoint_id
 from store import FollowupsError
 from tui.detail_view import render_detail
 from tui.lead_calls import SpotSample

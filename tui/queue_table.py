@@ -14,7 +14,7 @@ from rich.text import Text
 from textual.message import Message
 from textual.widgets import DataTable
 
-from drafts.review_queue import QueueRow
+from drafts.review.queue import QueueRow
 from tui.detail_view import age, flag_badges
 from tui.safe_text import one_line
 

@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlmodel import SQLModel
 
-from drafts.context import CandidateView, ThreadContext, ThreadView, TouchpointView
+from drafts.rules.context import CandidateView, ThreadContext, ThreadView, TouchpointView
 from store import models
 from store.config import Settings
 from store.csv_schema import EXPORT_COLUMNS as COLUMNS

@@ -14,10 +14,10 @@ from typing import Any
 from builders import DAY, NOW, Team, make_settings
 from sqlalchemy import Engine, select, update
 
-from drafts.integrity import body_hash
-from drafts.schedule import schedule
-from drafts.send import Sender
-from drafts.transports import transports_for
+from drafts.lifecycle import body_hash
+from drafts.sending.sender import Sender
+from drafts.sending.transports import transports_for
+from drafts.writing.scheduler import schedule
 from store import audit, models
 from store.config import Settings
 

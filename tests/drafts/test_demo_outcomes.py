@@ -15,7 +15,7 @@ from builders import NOW, codes
 from sqlalchemy import Engine, select
 
 from demo import DEMO_CONFIG, write_demo_export
-from drafts.schedule import schedule
+from drafts.writing.scheduler import schedule
 from store import models
 from store.config import load_settings
 from store.db import open_store

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from drafts.detect import find_opt_out, is_auto_reply, return_date
+from drafts.rules.detect import find_opt_out, is_auto_reply, return_date
 
 OPT_OUTS = [
     "Stop contacting me.",

@@ -1,6 +1,6 @@
 """Checks on what a model wrote: each finding a warning with a quote, a good answer none.
 
-The first tests call drafts.llm_checks on texts directly, one table per check; the last
+The first tests call drafts.rules.llm_checks on texts directly, one table per check; the last
 ones let the loopback server answer with a bad draft and read the flags the renderer
 attached, the way the scheduler does (its text_flags, then the renderer's flags).
 """
@@ -12,8 +12,8 @@ from builders import context
 from fake_openai_server import FakeOpenAI, answering
 from test_llm_renderer import llm_settings, render
 
-from drafts.checks import text_flags
-from drafts.llm_checks import output_flags
+from drafts.rules.llm_checks import output_flags
+from drafts.rules.text_checks import text_flags
 
 GOOD = (
     "Hi Ada,\n\nI wanted to follow up on my note about the Controls Engineer role at "

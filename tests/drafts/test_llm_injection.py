@@ -15,7 +15,7 @@ from builders import context
 from fake_openai_server import DATA_BLOCK, FakeOpenAI, always_500, data_block, succeed
 from test_llm_renderer import llm_settings, render
 
-from drafts.checks import text_flags
+from drafts.rules.text_checks import text_flags
 
 CORPUS = [
     pytest.param(

@@ -21,8 +21,8 @@ from fake_openai_server import (
     succeed,
 )
 
-from drafts.llm import LlmRenderer
-from drafts.render import Rendered, RenderProblem
+from drafts.writing.llm import LlmRenderer
+from drafts.writing.render import Rendered, RenderProblem
 
 
 def llm_settings(server: FakeOpenAI, tmp_path: Path, **llm):

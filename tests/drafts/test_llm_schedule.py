@@ -10,8 +10,8 @@ from fake_openai_server import FakeOpenAI, always_500, succeed
 from sqlalchemy import select
 from test_llm_renderer import llm_settings
 
-from drafts.llm import LlmRenderer
-from drafts.schedule import schedule
+from drafts.writing.llm import LlmRenderer
+from drafts.writing.scheduler import schedule
 from store import models
 
 

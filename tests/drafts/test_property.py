@@ -1,6 +1,6 @@
 """Random small teams: no draft ever exists for a thread an independent oracle says is blocked.
 
-The oracle below is written from contract section 4 alone and never calls drafts.rules:
+The oracle below is written from contract section 4 alone and never calls drafts.rules.thread_rules:
 every message text comes from a labelled pool, so the oracle knows what each one means
 (an opt-out, an automatic reply, an ordinary answer) without reading it. Each example
 imports its team through the real importer into a fresh SQLite file and runs `schedule`.
@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from drafts.schedule import schedule
+from drafts.writing.scheduler import schedule
 from store import models
 from store.db import open_store
 from store.importer import thread_key

@@ -1,6 +1,6 @@
 """Every rule of contract section 4, one table each, with the boundaries a user would test.
 
-Contexts are built directly (drafts.context dataclasses): a rule is a plain function of a
+Contexts are built directly (drafts.rules.context dataclasses): a rule is a plain function of a
 thread's snapshot, so the table shows exactly what the rule saw. Suppression matching
 happens while the snapshot is loaded, so those cases go through the real importer.
 """
@@ -12,10 +12,10 @@ from datetime import timedelta
 import pytest
 from builders import DAY, MINUTE, NOW, basic_team, context, make_settings, touch
 
-from drafts import rules
-from drafts.checks import placeholder_flag
-from drafts.context import load_snapshot, thread_view
-from drafts.schedule import decide
+from drafts.rules import thread_rules as rules
+from drafts.rules.context import load_snapshot, thread_view
+from drafts.rules.text_checks import placeholder_flag
+from drafts.writing.scheduler import decide
 from store import models
 from store.clock import iso
 

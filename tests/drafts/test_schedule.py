@@ -27,7 +27,7 @@ from builders import (
     write_config,
 )
 
-from drafts.schedule import schedule
+from drafts.writing.scheduler import schedule
 from store import audit, models
 from store.db import open_store
 from store.importer import thread_key

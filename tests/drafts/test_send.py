@@ -19,8 +19,8 @@ from send_team import (
 from smtp_sink import DROP, SmtpSink
 from sqlalchemy import select
 
-from drafts.send_writes import touchpoint_id
-from drafts.transports import Outgoing, build_message
+from drafts.sending.transports import Outgoing, build_message
+from drafts.sending.writes import touchpoint_id
 from store import models
 
 

@@ -19,7 +19,7 @@ from send_team import (
 from smtp_sink import SmtpSink
 from sqlalchemy import select, update
 
-from drafts.send import Sender
+from drafts.sending.sender import Sender
 from store import audit, models
 
 DRAFT = models.FollowUpDraft.__table__

@@ -10,7 +10,7 @@ from send_team import approved_team, cli, config_toml, email_team, smtp_settings
 from smtp_sink import SmtpSink
 from sqlalchemy import insert
 
-from drafts.volume import NO_HISTORY_USUAL, check_volume
+from drafts.rules.volume import NO_HISTORY_USUAL, check_volume
 from store import models
 from store.config import load_settings
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from builders import followups, make_settings, write_config
 
-from drafts.render import RenderProblem, TemplateBook
-from drafts.template_check import check_templates, sample_context
+from drafts.writing.render import RenderProblem, TemplateBook
+from drafts.writing.template_check import check_templates, sample_context
 
 
 def team_templates(tmp_path: Path, files: dict[str, str]):

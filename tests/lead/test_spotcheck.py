@@ -5,7 +5,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy import insert, select
 
-from drafts import spotcheck
+from drafts.review import spotcheck
 from store import FollowupsError, models
 
 AT = datetime(2025, 11, 10, 9, 0)

@@ -11,7 +11,7 @@ from datetime import UTC, timedelta
 import pytest
 
 from drafts import review
-from drafts.review_queue import QueueFilter
+from drafts.review.queue import QueueFilter
 from store.config import Settings
 
 from .team_store import NOW, drafts_by_id, fill_pending

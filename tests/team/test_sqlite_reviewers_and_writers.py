@@ -13,7 +13,7 @@ from collections import Counter
 from datetime import UTC, timedelta
 
 from demo import DEMO_CONFIG, write_demo_export
-from drafts.schedule import schedule
+from drafts.writing.scheduler import schedule
 from store.clock import parse_timestamp
 from store.config import load_settings
 from store.db import open_store

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from demo import DEMO_CONFIG, write_demo_export
-from drafts.schedule import schedule
+from drafts.writing.scheduler import schedule
 from store import models
 from store.clock import parse_timestamp
 from store.config import LeadSettings, load_settings

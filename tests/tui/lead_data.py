@@ -12,8 +12,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine, insert, select, update
 
 from drafts import review
-from drafts.review_queue import load_detail
-from drafts.send_writes import record_touchpoint
+from drafts.review.queue import load_detail
+from drafts.sending.writes import record_touchpoint
 from store import audit, models
 from store.config import Settings
 

@@ -7,7 +7,7 @@ import csv
 from sqlalchemy import select, update
 from textual.widgets import Select
 
-from drafts import spotcheck
+from drafts.review import spotcheck
 from store import models
 from store.audit import AUTOMATION_KEY
 from tests.tui.conftest import SIZE, decisions, settle

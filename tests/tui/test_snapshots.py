@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drafts.review_queue import QueueFilter
+from drafts.review.queue import QueueFilter
 from tests.tui.conftest import SIZE, settle
 
 

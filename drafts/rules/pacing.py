@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from drafts.context import ThreadContext
-from drafts.rules import recent_contact
+from drafts.rules.context import ThreadContext
+from drafts.rules.thread_rules import recent_contact
 from store import models
 from store.config import Settings
 

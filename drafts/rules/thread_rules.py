@@ -1,4 +1,4 @@
-"""Who may be followed up, and why not: the one rule engine (contract section 4).
+"""The thread rules: who may be followed up, and why not (contract section 4).
 
 Every rule is a plain function of a ThreadContext that returns a Flag (or None). The
 scheduler asks them before writing a draft, the review app before approving one and the
@@ -8,68 +8,17 @@ sender before delivering one: the same functions, on the data as it is at that m
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
-from typing import Any
 
-from drafts.context import ThreadContext, TouchpointView
-from drafts.detect import find_opt_out, is_auto_reply, return_date
+from drafts.rules.context import ThreadContext, TouchpointView
+from drafts.rules.detect import find_opt_out, is_auto_reply, return_date
+from drafts.rules.flags import BLOCK, WARN, Flag, field_evidence, quote, touchpoint_evidence
 from store.clock import iso
 from store.text import email_domain, normalise_company
 
-BLOCK = "block"
-WARN = "warn"
-QUOTE_CHARS = 120
 # An out-of-office reply that names no return date holds the thread this long after it.
 OUT_OF_OFFICE_DEFAULT_HOLD = timedelta(days=7)
-
-
-@dataclass(frozen=True)
-class Flag:
-    """A rule's finding: a code, how serious, a sentence for a person, and the evidence."""
-
-    code: str
-    severity: str
-    message: str
-    evidence: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def blocks(self) -> bool:
-        """Whether this flag forbids contacting the candidate."""
-        return self.severity == BLOCK
-
-    def as_dict(self) -> dict[str, Any]:
-        """The contract's JSON shape."""
-        return {
-            "code": self.code,
-            "severity": self.severity,
-            "message": self.message,
-            "evidence": self.evidence,
-        }
-
-
-def quote(text: str | None) -> str:
-    """A short, single-line quote of untrusted text, for evidence."""
-    flat = " ".join((text or "").split())
-    return flat if len(flat) <= QUOTE_CHARS else flat[: QUOTE_CHARS - 1] + "…"
-
-
-def touchpoint_evidence(tp: TouchpointView, text: str | None = None) -> dict[str, Any]:
-    """Evidence pointing at one touchpoint: which, when, on what channel, and a quote."""
-    return {
-        "touchpoint_id": tp.touchpoint_id,
-        "occurred_at": iso(tp.occurred_at),
-        "channel": tp.channel,
-        "direction": tp.direction,
-        "recruiter": tp.recruiter,
-        "quote": quote(text if text is not None else (tp.body or tp.subject)),
-    }
-
-
-def field_evidence(name: str, value: Any, **extra: Any) -> dict[str, Any]:
-    """Evidence pointing at a field of the candidate's (or role's, recruiter's) record."""
-    return {"field": name, "value": value, **extra}
 
 
 def _day(moment: datetime) -> str:

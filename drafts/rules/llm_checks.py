@@ -15,7 +15,7 @@ flag with a quote, for the reviewer. The codes (contract section 4 where it name
 - ``injection_suspect``: the candidate's own fields hold instruction-like text or
   invisible characters (checked on the record, whatever the model made of it).
 
-``placeholder`` is drafts.checks.text_flags, which the scheduler runs on every draft;
+``placeholder`` is drafts.rules.text_checks.text_flags, which the scheduler runs on every draft;
 `check_output` adds it for callers outside the scheduler.
 """
 
@@ -25,9 +25,9 @@ import re
 import unicodedata
 from difflib import SequenceMatcher
 
-from drafts.checks import text_flags
-from drafts.context import ThreadContext
-from drafts.rules import WARN, Flag, quote
+from drafts.rules.context import ThreadContext
+from drafts.rules.flags import WARN, Flag, quote
+from drafts.rules.text_checks import text_flags
 from store.text import normalise_company
 from store.words import MONTHS, WEEKDAYS
 

@@ -1,4 +1,4 @@
-"""Read-only lookups lead mode needs beside `drafts.spotcheck` and `store.figures`.
+"""Read-only lookups lead mode needs beside `drafts.review.spotcheck` and `store.figures`.
 
 Plain functions over a Connection (no Textual), so the screens can call them from workers.
 """
@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from drafts import spotcheck
+from drafts.review import spotcheck
 from store import models
 
 

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.engine import Connection
 
+from drafts import lifecycle
 from store import models
 from store.upsert import upsert
 
@@ -86,7 +87,7 @@ def write_drafts(conn: Connection, ready, now: datetime, run_id: str) -> int:
             "role_id": item.thread.role_id,
             "recruiter": item.thread.recruiter,
             "channel": item.thread.channel,
-            "status": "pending",
+            "status": lifecycle.CREATED.value,
             "subject": text.subject,
             "body": text.body,
             "original_body": text.body,

@@ -22,20 +22,20 @@ from typing import Any, NamedTuple, Protocol
 from sqlalchemy import Engine, select
 from sqlalchemy.engine import Connection
 
-from drafts.cancel import cancel_draft
-from drafts.checks import text_flags
-from drafts.context import (
-    OPEN_DRAFT_STATUSES,
+from drafts import lifecycle
+from drafts.rules.context import (
     MissingInitialMessage,
     ThreadContext,
     ThreadView,
     load_snapshot,
     thread_columns,
 )
-from drafts.render import Rendered, RenderProblem, TemplateBook
-from drafts.rules import Flag, blocking_flags, due_at, out_of_office_until, warning_flags
-from drafts.rules import thread_followups as followups_on
-from drafts.schedule_writes import write_drafts, write_threads
+from drafts.rules.flags import Flag
+from drafts.rules.text_checks import text_flags
+from drafts.rules.thread_rules import blocking_flags, due_at, out_of_office_until, warning_flags
+from drafts.rules.thread_rules import thread_followups as followups_on
+from drafts.writing.render import Rendered, RenderProblem, TemplateBook
+from drafts.writing.writes import write_drafts, write_threads
 from store import audit, models
 from store.clock import iso
 from store.config import Settings
@@ -269,7 +269,7 @@ def _decide_row(snapshot, view: ThreadView, existing, report: ScheduleReport) ->
     if item.state in ("suppressed", "followed_up"):
         # Blocked since it was drafted: the thread says why now. A pending draft is
         # cancelled here; an approved one stays for the sender, which rechecks and cancels.
-        if draft.status == "pending":
+        if draft.status == lifecycle.PENDING:
             item.cancel = draft
         return item
     report.already_drafted += 1
@@ -281,7 +281,7 @@ def _open_drafts(existing, decided: list[Decided]) -> dict[str, list[str]]:
     cancelling = {d.cancel.id for d in decided if d.cancel}
     open_by_candidate: dict[str, list[str]] = defaultdict(list)
     for (thread_id, _step), draft in existing.items():
-        if draft.status in OPEN_DRAFT_STATUSES and draft.id not in cancelling:
+        if draft.status in lifecycle.OPEN and draft.id not in cancelling:
             open_by_candidate[draft.candidate_id].append(thread_id)
     return open_by_candidate
 
@@ -389,16 +389,16 @@ def _cancel_drafts(conn: Connection, items: list[Decided], now: datetime, actor:
     cancelled = 0
     for item in items:
         draft = item.cancel
-        cancelled += cancel_draft(
+        cancelled += lifecycle.cancel(
             conn,
-            draft={
+            {
                 "id": draft.id,
+                "status": draft.status,
                 "version": draft.version,
                 "thread_id": item.thread.thread_id,
                 "candidate_id": item.thread.candidate_id,
             },
-            from_status="pending",
-            flags=item.flags,
+            flags=[f.as_dict() for f in item.flags],
             codes=list(item.reasons),
             reason="; ".join(f.message for f in item.flags),
             actor=actor,

@@ -12,9 +12,9 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from drafts.checks import text_flags
-from drafts.context import CandidateView, ThreadContext, ThreadView, TouchpointView
-from drafts.render import BUILTIN_TEMPLATES, RenderProblem, TemplateBook
+from drafts.rules.context import CandidateView, ThreadContext, ThreadView, TouchpointView
+from drafts.rules.text_checks import text_flags
+from drafts.writing.render import BUILTIN_TEMPLATES, RenderProblem, TemplateBook
 from store import models
 from store.clock import utc_now
 from store.config import Settings

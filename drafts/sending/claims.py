@@ -13,42 +13,20 @@ from datetime import datetime, timedelta, tzinfo
 from email.utils import parseaddr
 from typing import Any
 
-from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.engine import Connection
 
-from drafts import pacing
-from drafts.cancel import cancel_draft
-from drafts.context import MissingInitialMessage, Snapshot, load_snapshot, thread_view
-from drafts.integrity import body_hash
-from drafts.rules import blocking_flags
-from drafts.transports import Outgoing
+from drafts import lifecycle
+from drafts.lifecycle import body_hash
+from drafts.rules import pacing
+from drafts.rules.context import MissingInitialMessage, Snapshot, load_snapshot, thread_view
+from drafts.rules.thread_rules import blocking_flags
+from drafts.sending.transports import Outgoing
 from store import models
 from store.config import Settings
 from store.locks import serialise
 
 DRAFT = models.FollowUpDraft.__table__
-# Drafts that may have gone out, and so count against today's cap and the candidate's spacing.
-IN_FLIGHT = ("sending", "sent", "unknown")
-# approved → sending, only if nobody changed the draft since it was read (built once, so
-# its compiled form is reused for every draft).
-_CLAIM = (
-    update(DRAFT)
-    .where(
-        DRAFT.c.id == bindparam("b_id"),
-        DRAFT.c.status == "approved",
-        DRAFT.c.version == bindparam("b_version"),
-    )
-    .values(
-        status="sending",
-        version=DRAFT.c.version + 1,
-        claimed_by=bindparam("b_owner"),
-        claim_expires_at=bindparam("b_lease"),
-        message_id=bindparam("b_message_id"),
-        hold_reason=None,
-        not_before=None,
-        sent_at=None,
-    )
-)
 
 
 @dataclass
@@ -108,7 +86,7 @@ class Claimer:
         query = (
             select(DRAFT)
             .where(
-                DRAFT.c.status == "approved",
+                DRAFT.c.status == lifecycle.APPROVED,
                 DRAFT.c.channel.in_(channels),
                 or_(DRAFT.c.not_before.is_(None), DRAFT.c.not_before <= self.now),
                 DRAFT.c.id > after,
@@ -135,8 +113,8 @@ class Claimer:
             select(handle, func.count())
             .where(
                 or_(
-                    DRAFT.c.status == "sending",
-                    DRAFT.c.status.in_(("sent", "unknown"))
+                    DRAFT.c.status == lifecycle.SENDING,
+                    DRAFT.c.status.in_((lifecycle.SENT, lifecycle.UNKNOWN))
                     & (DRAFT.c.sent_at >= start)
                     & (DRAFT.c.sent_at < end),
                 )
@@ -149,11 +127,11 @@ class Claimer:
         gap = timedelta(days=self.settings.cadence.min_days_between_messages)
         found: dict[str, list[datetime]] = defaultdict(list)
         query = select(DRAFT.c.candidate_id, DRAFT.c.status, DRAFT.c.sent_at).where(
-            DRAFT.c.candidate_id.in_(candidate_ids), DRAFT.c.status.in_(IN_FLIGHT)
+            DRAFT.c.candidate_id.in_(candidate_ids), DRAFT.c.status.in_(lifecycle.IN_FLIGHT)
         )
         for candidate_id, status, sent_at in conn.execute(query):
             moment = sent_at or self.now
-            if status == "sending" or moment > self.now - gap:
+            if status == lifecycle.SENDING or moment > self.now - gap:
                 found[candidate_id].append(moment)
         return found
 
@@ -271,7 +249,7 @@ class Claimer:
                     update(DRAFT)
                     .where(
                         DRAFT.c.id == row["id"],
-                        DRAFT.c.status == "approved",
+                        DRAFT.c.status == lifecycle.APPROVED,
                         DRAFT.c.version == row["version"],
                     )
                     .values(hold_reason=f"{hold.code}: {hold.reason}", not_before=hold.not_before)
@@ -288,11 +266,10 @@ class Claimer:
                 result.claimed.append(claimed)
 
     def _cancel(self, conn: Connection, row, decision) -> None:
-        cancel_draft(
+        lifecycle.cancel(
             conn,
-            draft=row,
-            from_status="approved",
-            flags=decision["flags"],
+            row,
+            flags=[f.as_dict() for f in decision["flags"]],
             codes=decision["codes"],
             reason=decision["reason"],
             actor=self.actor,
@@ -302,17 +279,10 @@ class Claimer:
     def _claim(self, conn: Connection, row, ctx) -> Claimed | None:
         """approved → sending, only if nobody changed the draft since we read it."""
         message_id = row["message_id"] or new_message_id(row["id"], self.settings.send.from_)
-        changed = conn.execute(
-            _CLAIM,
-            {
-                "b_id": row["id"],
-                "b_version": row["version"],
-                "b_owner": self.owner,
-                "b_lease": self.wall_clock() + self.lease,
-                "b_message_id": message_id,
-            },
-        ).rowcount
-        if not changed:
+        lease_until = self.wall_clock() + self.lease
+        if not lifecycle.claim(
+            conn, row, owner=self.owner, lease_until=lease_until, message_id=message_id
+        ):
             return None
         candidate = ctx.candidate
         outgoing = Outgoing(
@@ -327,5 +297,9 @@ class Claimer:
             body=row["body"],
             date=self.now,
         )
-        draft = row | {"status": "sending", "version": row["version"] + 1, "message_id": message_id}
+        draft = row | {
+            "status": lifecycle.SENDING,
+            "version": row["version"] + 1,
+            "message_id": message_id,
+        }
         return Claimed(draft, outgoing)

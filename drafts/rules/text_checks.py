@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from drafts.rules import WARN, Flag, quote
+from drafts.rules.flags import WARN, Flag, quote
 
 PLACEHOLDER = re.compile(
     r"\[(?:[A-Z][A-Za-z]*(?:[ _-][A-Za-z]+)*)\]"  # [Name], [Role], [Company Name]

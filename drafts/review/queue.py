@@ -15,11 +15,13 @@ from typing import Any
 from sqlalchemy import String, and_, cast, func, or_, select
 from sqlalchemy.engine import Connection
 
-from drafts.checks import text_flags
-from drafts.context import CandidateView, TouchpointView, load_snapshot, thread_view
-from drafts.rules import Flag, blocking_flags, warning_flags
+from drafts.rules.context import CandidateView, TouchpointView, load_snapshot, thread_view
+from drafts.rules.flags import Flag
+from drafts.rules.text_checks import text_flags
+from drafts.rules.thread_rules import blocking_flags, warning_flags
 from store import models
 from store.config import Settings
+from store.enums import DraftStatus
 
 PAGE = 200
 D = models.FollowUpDraft.__table__
@@ -68,21 +70,24 @@ def queue_source() -> Any:
     return D.join(C, C.c.candidate_id == D.c.candidate_id).outerjoin(R, R.c.role_id == D.c.role_id)
 
 
+def free_to(reviewer: str, now: datetime) -> Any:
+    """A draft nobody else holds a live lease on (this reviewer's own lease counts as free)."""
+    return or_(
+        D.c.claimed_by.is_(None),
+        D.c.claimed_by == reviewer,
+        D.c.claim_expires_at.is_(None),
+        D.c.claim_expires_at <= now,
+    )
+
+
 def queue_clauses(filt: QueueFilter, reviewer: str, now: datetime) -> list[Any]:
     """The WHERE clauses of the filter, for `reviewer` at `now` (over `queue_source`)."""
     clauses: list[Any] = []
     if filt.status:
         clauses.append(D.c.status == filt.status)
-    if filt.status == "pending":
-        # A draft another reviewer holds a live claim on is theirs to decide: skip it.
-        clauses.append(
-            or_(
-                D.c.claimed_by.is_(None),
-                D.c.claimed_by == reviewer,
-                D.c.claim_expires_at.is_(None),
-                D.c.claim_expires_at <= now,
-            )
-        )
+    if filt.status == DraftStatus.PENDING:
+        # A draft another reviewer holds a live lease on is theirs to decide: skip it.
+        clauses.append(free_to(reviewer, now))
     if filt.recruiter:
         clauses.append(D.c.recruiter == filt.recruiter)
     if filt.role:

@@ -23,15 +23,17 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, select
 
-from drafts import pacing
-from drafts.send_claim import Claimed, Claimer
-from drafts.send_writes import mark_attempt, record_outcome, record_touchpoint, release
-from drafts.transports import Outcome, Transport
+from drafts import lifecycle
+from drafts.rules import pacing
+from drafts.sending.claims import Claimed, Claimer
+from drafts.sending.transports import Outcome, Transport
+from drafts.sending.writes import mark_attempt, record_outcome, record_touchpoint, release
 from store import FollowupsError, audit, models
 from store.clock import iso, utc_now
 from store.config import Settings
+from store.models import THREAD_CHANNELS
 
 DRAFT = models.FollowUpDraft.__table__
 BATCH = 50
@@ -115,25 +117,24 @@ def sweep(engine: Engine, *, actor: str, now: datetime) -> list[dict[str, Any]]:
     settled = []
     wall_now = utc_now()
     with engine.begin() as conn:
-        rows = conn.execute(select(DRAFT).where(DRAFT.c.status == "sending")).mappings().all()
+        rows = (
+            conn.execute(select(DRAFT).where(DRAFT.c.status == lifecycle.SENDING)).mappings().all()
+        )
         for row in rows:
-            if not claimer_gone(row["claimed_by"], row["claim_expires_at"], wall_now):
+            owner = row["send_claimed_by"]
+            if not claimer_gone(owner, row["send_claim_expires_at"], wall_now):
                 continue
-            mine = (DRAFT.c.id == row["id"]) & (DRAFT.c.claimed_by == row["claimed_by"])
             if row["sent_at"] is None:
                 # Claimed, never attempted: nothing left the building.
-                release(conn, [row["id"]], row["claimed_by"])
+                release(conn, [row["id"]], owner)
                 outcome, reason = "released", "claimed by a sender that stopped; never attempted"
             else:
-                conn.execute(
-                    update(DRAFT)
-                    .where(mine & (DRAFT.c.status == "sending"))
-                    .values(
-                        status="unknown",
-                        version=DRAFT.c.version + 1,
-                        send_error="the sender stopped while delivering this message; "
-                        f"look for Message-ID {row['message_id']} before deciding",
-                    )
+                lifecycle.declare_in_doubt(
+                    conn,
+                    row["id"],
+                    owner,
+                    "the sender stopped while delivering this message; "
+                    f"look for Message-ID {row['message_id']} before deciding",
                 )
                 outcome, reason = "unknown", "the sender stopped during delivery"
             audit.record(
@@ -145,7 +146,7 @@ def sweep(engine: Engine, *, actor: str, now: datetime) -> list[dict[str, Any]]:
                 thread_id=row["thread_id"],
                 candidate_id=row["candidate_id"],
                 reason=reason,
-                detail={"claimed_by": row["claimed_by"], "message_id": row["message_id"]},
+                detail={"claimed_by": row["send_claimed_by"], "message_id": row["message_id"]},
             )
             settled.append(_item(dict(row), outcome, reason))
     return settled
@@ -155,7 +156,7 @@ def in_doubt(engine: Engine) -> list[dict[str, Any]]:
     """Drafts in `unknown`: a person must look each up by Message-ID and settle it."""
     with engine.connect() as conn:
         rows = conn.execute(
-            select(DRAFT).where(DRAFT.c.status == "unknown").order_by(DRAFT.c.id)
+            select(DRAFT).where(DRAFT.c.status == lifecycle.UNKNOWN).order_by(DRAFT.c.id)
         ).mappings()
         return [
             _item(dict(r), "unknown", r["send_error"] or "", sent_at=iso(r["sent_at"]))
@@ -205,7 +206,7 @@ class Sender:
     def run(self) -> SendReport:
         """Sweep, then claim and deliver batch after batch until nothing due is left."""
         names = {}
-        for channel in models.THREAD_CHANNELS:
+        for channel in THREAD_CHANNELS:
             transport = self.transports.get(channel)
             names[channel] = transport.name if transport else None
         report = SendReport(self.now, self.dry_run, names)
@@ -214,7 +215,7 @@ class Sender:
         try:
             if not self.dry_run:
                 report.swept = sweep(self.engine, actor=self.actor, now=self.now)
-            channels = sorted(models.THREAD_CHANNELS if self.dry_run else self.transports)
+            channels = sorted(THREAD_CHANNELS if self.dry_run else self.transports)
             if channels:
                 self._loop(report, channels)
         finally:
@@ -327,23 +328,13 @@ def reconcile(
         row = conn.execute(select(DRAFT).where(DRAFT.c.id == draft_id)).mappings().one_or_none()
         if row is None:
             raise FollowupsError(f"there is no draft {draft_id}")
-        if row["status"] != "unknown":
+        if row["status"] != lifecycle.UNKNOWN:
             raise FollowupsError(
                 f"draft {draft_id} is {row['status']}, not unknown: nothing to reconcile"
             )
-        values: dict[str, Any] = {"status": outcome, "claimed_by": None, "claim_expires_at": None}
-        if outcome == "failed":
-            values["sent_at"] = None
-        else:
-            values["sent_at"] = row["sent_at"] or now
-            values["send_error"] = None
-        conn.execute(
-            update(DRAFT)
-            .where(DRAFT.c.id == draft_id, DRAFT.c.version == row["version"])
-            .values(version=row["version"] + 1, **values)
-        )
+        sent_at = lifecycle.reconcile(conn, row, outcome, now=now)
         if outcome == "sent":
-            record_touchpoint(conn, dict(row), values["sent_at"])
+            record_touchpoint(conn, dict(row), sent_at)
         audit.record(
             conn,
             actor=actor,

@@ -1,6 +1,6 @@
 """What the store records about a delivery: one small write per state change.
 
-Every update is conditioned on this sender's claim (`claimed_by`), so a sender that lost
+Every update is conditioned on this sender's claim (`send_claimed_by`), so a sender that lost
 its claim (a person reconciled the draft, another host declared it in doubt) can never
 overwrite someone else's decision.
 """
@@ -13,8 +13,9 @@ from typing import Any
 from sqlalchemy import bindparam, update
 from sqlalchemy.engine import Connection
 
-from drafts import pacing
-from drafts.transports import Outcome
+from drafts import lifecycle
+from drafts.rules import pacing
+from drafts.sending.transports import Outcome
 from store import audit, models
 from store.suppressions import suppress_address
 from store.text import normalise_email
@@ -51,60 +52,18 @@ def record_touchpoint(conn: Connection, draft: dict[str, Any], at: datetime) -> 
     )
 
 
-# Statements built once: SQLAlchemy then reuses their compiled form for every message,
-# which is most of the cost of a small write.
+# Built once: SQLAlchemy reuses its compiled form for every message. Not a transition:
+# the draft stays `sending`, now marked as possibly on its way.
 _MARK = (
     update(DRAFT)
     .where(
         DRAFT.c.id == bindparam("b_id"),
-        DRAFT.c.status == "sending",
-        DRAFT.c.claimed_by == bindparam("b_owner"),
+        DRAFT.c.status == lifecycle.SENDING.value,
+        DRAFT.c.send_claimed_by == bindparam("b_owner"),
     )
-    .values(sent_at=bindparam("b_at"), claim_expires_at=bindparam("b_lease"))
+    .values(sent_at=bindparam("b_at"), send_claim_expires_at=bindparam("b_lease"))
 )
 _TOUCHPOINT = models.Touchpoint.__table__.insert()
-
-
-def _settle(statuses: tuple[str, ...], **values: Any):
-    return (
-        update(DRAFT)
-        .where(
-            DRAFT.c.id == bindparam("b_id"),
-            DRAFT.c.claimed_by == bindparam("b_owner"),
-            DRAFT.c.status.in_(statuses),
-        )
-        .values(attempts=bindparam("b_attempts"), version=DRAFT.c.version + 1, **values)
-    )
-
-
-_SETTLE = {
-    "sent": _settle(
-        ("sending", "unknown"),
-        status="sent",
-        send_error=None,
-        claimed_by=None,
-        claim_expires_at=None,
-    ),
-    "retry": _settle(
-        ("sending",),
-        status="approved",
-        send_error=bindparam("b_error"),
-        hold_reason=bindparam("b_hold"),
-        not_before=bindparam("b_not_before"),
-        sent_at=None,
-        claimed_by=None,
-        claim_expires_at=None,
-    ),
-    "failed": _settle(
-        ("sending",),
-        status="failed",
-        send_error=bindparam("b_error"),
-        sent_at=None,
-        claimed_by=None,
-        claim_expires_at=None,
-    ),
-    "unknown": _settle(("sending",), status="unknown", send_error=bindparam("b_error")),
-}
 _ACTIONS = {"sent": "send", "retry": "defer", "failed": "fail", "unknown": "unknown"}
 
 
@@ -116,23 +75,7 @@ def mark_attempt(conn: Connection, draft_id: int, owner: str, at: datetime, leas
 
 def release(conn: Connection, ids: list[int], owner: str) -> int:
     """Give back claimed drafts that were never attempted: they go back to approved."""
-    if not ids:
-        return 0
-    return conn.execute(
-        update(DRAFT)
-        .where(
-            DRAFT.c.id.in_(ids),
-            DRAFT.c.status == "sending",
-            DRAFT.c.claimed_by == owner,
-            DRAFT.c.sent_at.is_(None),
-        )
-        .values(
-            status="approved",
-            version=DRAFT.c.version + 1,
-            claimed_by=None,
-            claim_expires_at=None,
-        )
-    ).rowcount
+    return lifecycle.give_back(conn, ids, owner)
 
 
 def record_outcome(
@@ -166,7 +109,7 @@ def record_outcome(
         not_before = now + pacing.retry_delay(attempts)
         params |= {"b_hold": f"retry: {outcome.detail}", "b_not_before": not_before}
         detail["not_before"] = not_before.isoformat()
-    if not conn.execute(_SETTLE[status], params).rowcount:
+    if not lifecycle.settle(conn, status, params):
         return "lost"
     if status == "sent":
         record_touchpoint(conn, draft, draft.get("sent_at") or now)

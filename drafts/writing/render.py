@@ -21,7 +21,7 @@ from jinja2 import (
 )
 from jinja2.sandbox import SandboxedEnvironment
 
-from drafts.context import ThreadContext
+from drafts.rules.context import ThreadContext
 from store.config import Settings
 from store.enums import Channel
 from store.words import MONTHS, reply_subject

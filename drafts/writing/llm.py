@@ -2,7 +2,7 @@
 
 Used when ``[drafting] engine = "llm"``. Every due thread gets one chat completion from the
 OpenAI-compatible server at ``[llm] base_url``; what comes back is checked
-(drafts.llm_checks) and goes into the same review queue as any draft. When the model fails
+(drafts.rules.llm_checks) and goes into the same review queue as any draft. When the model fails
 (an HTTP error after the client's retries, a timeout, ``finish_reason`` other than
 ``stop``, an empty or over-long answer) the draft is written from the channel's Jinja
 template instead and carries the warning ``llm_fallback`` with the error: nothing empty
@@ -61,16 +61,16 @@ from typing import Any
 from jinja2 import TemplateError, TemplateNotFound
 from openai import APIConnectionError, APIStatusError, APITimeoutError, AsyncOpenAI, OpenAIError
 
-from drafts.context import ThreadContext
-from drafts.llm_checks import injection_flag, output_flags
-from drafts.render import (
+from drafts.rules.context import ThreadContext
+from drafts.rules.flags import WARN, Flag, quote
+from drafts.rules.llm_checks import injection_flag, output_flags
+from drafts.writing.render import (
     Rendered,
     RenderProblem,
     TemplateBook,
     follow_up_subject,
     template_context,
 )
-from drafts.rules import WARN, Flag, quote
 from store.config import LlmSettings, Settings
 
 # Local servers (vLLM, Ollama, llama.cpp) want no key, but the client insists on one.

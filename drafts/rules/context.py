@@ -18,8 +18,6 @@ from store import FollowupsError, models
 from store.config import Settings
 from store.text import normalise_email, normalise_linkedin
 
-OPEN_DRAFT_STATUSES = ("pending", "approved", "sending", "unknown")
-
 
 class MissingInitialMessage(FollowupsError):
     """A thread's initial message is no longer among its candidate's touchpoints.
