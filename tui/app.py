@@ -17,17 +17,8 @@ from textual.message import Message
 from textual.worker import Worker, WorkerState
 
 from drafts import review
-from drafts.review.queue import (
-    DraftDetail,
-    QueueFilter,
-    QueueRow,
-    SuppressedRow,
-    count_queue,
-    filter_choices,
-    load_detail,
-    load_page,
-    load_suppressed,
-)
+from drafts.review.detail import DraftDetail, SuppressedRow, load_detail, load_suppressed
+from drafts.review.queue import QueueFilter, QueueRow, count_queue, filter_choices, load_page
 from store import models
 from store.clock import utc_now
 from store.config import Settings
@@ -199,6 +190,7 @@ class ReviewApp(LeadCalls, App[None]):
         """Save an edit of one draft as seen."""
         return review.edit(
             self.engine,
+            self.settings,
             draft_id=draft_id,
             seen_version=version,
             reviewer=self.reviewer,
@@ -212,7 +204,7 @@ class ReviewApp(LeadCalls, App[None]):
 
     def decide_undo(self) -> review.Outcome:
         """Undo this reviewer's last decision."""
-        return review.undo(self.engine, reviewer=self.reviewer, now=self.fixed_now)
+        return review.undo(self.engine, self.settings, reviewer=self.reviewer, now=self.fixed_now)
 
     def decide_bulk(
         self, choice: BulkChoice, on_screen_ms: dict[int, int]

@@ -11,7 +11,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from drafts.review.queue import DraftDetail
+from drafts.review.detail import DraftDetail
 from tui.safe_text import one_line, safe
 
 

@@ -12,9 +12,7 @@ from typing import Annotated
 
 import typer
 
-from drafts.rules import pacing
-from drafts.rules.volume import VolumeCheck, check_volume
-from drafts.sending.sender import Sender, SendReport, reconcile
+from drafts.sending.sender import Sender, SendReport, reconcile, volume_check
 from drafts.sending.transports import transports_for
 from tui.common import (
     ConfigOption,
@@ -183,11 +181,11 @@ def send(
         return
     if not json_:
         print_report(plan)
-    volume = _volume(context, moment, going)
-    if volume.exceeded and not allow_spike:
+    alarm = volume_check(context.engine, context.settings, moment, going)
+    if alarm is not None and not allow_spike:
         if json_:
-            print_json(plan.as_json() | {"volume_alarm": volume.as_json()})
-        err.print(volume.message())
+            print_json(plan.as_json() | {"volume_alarm": alarm.evidence})
+        err.print(alarm.message)
         raise typer.Exit(VOLUME_ALARM_EXIT)
     if going and not _confirmed(going, yes):
         if json_:  # --json promises one document on stdout, refusals included
@@ -195,19 +193,22 @@ def send(
         err.print("not confirmed: nothing was sent (add --yes to send without asking)")
         raise typer.Exit(NOT_CONFIRMED_EXIT)
     report = Sender(
-        context.engine, context.settings, moment, transports=transports, actor=actor, limit=limit
+        context.engine,
+        context.settings,
+        moment,
+        transports=transports,
+        actor=actor,
+        limit=limit,
+        allow_spike=allow_spike,
     ).run()
     if not json_:
         out.print("---")
     _finish(report, json_)
     if not report.automation_on:
         raise typer.Exit(AUTOMATION_OFF_EXIT)
-
-
-def _volume(context, moment, going: int) -> VolumeCheck:
-    start, _end = pacing.day_bounds(moment, pacing.local_zone())
-    with context.engine.connect() as conn:
-        return check_volume(conn, context.settings, moment, going, start)
+    if report.volume_alarm is not None:  # the day filled up since the plan was made
+        err.print(report.volume_alarm.message)
+        raise typer.Exit(VOLUME_ALARM_EXIT)
 
 
 def _finish(report: SendReport, json_: bool) -> None:

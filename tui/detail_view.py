@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rich.text import Text
 
-from drafts.review.queue import DraftDetail, QueueRow
+from drafts.review.detail import DraftDetail
+from drafts.review.queue import QueueRow
 from drafts.rules.flags import Flag
 from store.enums import Severity
 from tui.glyphs import FLAG_MARK

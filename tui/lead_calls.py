@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import Engine
 
 from drafts.review import spotcheck
+from drafts.review.detail import DraftDetail, load_detail
 from drafts.review.lead_queries import candidate_names, concerns_by_recruiter
-from drafts.review.queue import DraftDetail, load_detail
 from drafts.review.spotcheck import SpotCheckItem
 from store import audit
 from store.config import Settings

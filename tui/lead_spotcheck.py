@@ -19,7 +19,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from drafts.review.queue import DraftDetail
+from drafts.review.detail import DraftDetail
 from drafts.review.spotcheck import SpotCheckItem
 from drafts.rules.flags import Flag
 from drafts.sending.writes import touchpoint_id

@@ -20,7 +20,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from drafts import review
-from drafts.review.queue import DraftDetail, QueueFilter, QueueRow
+from drafts.review.detail import DraftDetail
+from drafts.review.queue import QueueFilter, QueueRow
 from tui.bulk import BulkChoice, BulkScreen
 from tui.detail_view import render_detail
 from tui.dialogs import EditScreen, FilterScreen, HelpScreen, RejectScreen

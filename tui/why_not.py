@@ -13,7 +13,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
-from drafts.review.queue import SuppressedRow
+from drafts.review.detail import SuppressedRow
 from tui.detail_view import BLOCK_STYLE, WARN_STYLE
 from tui.safe_text import one_line, plain, safe
 

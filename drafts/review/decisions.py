@@ -19,6 +19,7 @@ from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.engine import Connection
 
 from drafts import lifecycle
+from drafts.review.detail import current_flags, thread_context
 from drafts.review.errors import (
     BlockedDraft,
     ClaimedElsewhere,
@@ -28,9 +29,11 @@ from drafts.review.errors import (
     UnacknowledgedWarnings,
     UnsavedEdit,
 )
-from drafts.review.queue import D, current_flags
+from drafts.review.queue import D
+from drafts.rules.context import MissingInitialMessage
 from drafts.rules.flags import Flag
-from drafts.rules.text_checks import text_flags
+from drafts.rules.pipeline import TEXT_FLAG_CODES, check_text
+from drafts.writing.prompts import text_bounds
 from store import audit, models
 from store.clock import at_or_now
 from store.config import Settings
@@ -38,8 +41,6 @@ from store.enums import DraftStatus
 from store.text import clean
 
 REJECT_REASONS = ("not a fit", "role closed", "already in touch", "do not contact", "other")
-# Flags that come from the draft's text rather than the thread: rerun after every edit.
-TEXT_FLAG_CODES = ("placeholder",)
 # The decisions undo takes back, and the status each one left its draft in.
 DECIDED_BY = {"approve": lifecycle.APPROVED, "reject": lifecycle.REJECTED}
 assert set(DECIDED_BY.values()) == lifecycle.UNDOABLE
@@ -209,19 +210,33 @@ def reject(
     return Outcome(draft_id, version, DraftStatus.REJECTED)
 
 
-def _replace_text_flags(conn: Connection, row: dict[str, Any], body: str) -> list[Flag]:
+def _text_flags(
+    conn: Connection, settings: Settings, row: dict[str, Any], body: str, at: datetime
+) -> list[Flag]:
+    """Every text check on a new text (drafts.rules.pipeline.check_text). An LLM draft's
+    output checks measure it against its prompt as its template builds it now."""
+    if row["engine"] != "llm":
+        return check_text(body, None)
+    try:
+        ctx = thread_context(conn, settings, row, at)
+    except MissingInitialMessage:
+        return check_text(body, None)  # no thread to measure against: the plain checks
+    return check_text(body, ctx, text_bounds(settings, ctx))
+
+
+def _replace_text_flags(conn: Connection, row: dict[str, Any], flags: list[Flag]) -> None:
+    """The draft's text findings are the new text's: the old ones go, these are stored."""
     conn.execute(delete(F).where(F.c.draft_id == row["id"], F.c.code.in_(TEXT_FLAG_CODES)))
-    flags = text_flags(body)
     if flags:
         conn.execute(
             F.insert(),
             [{"thread_id": row["thread_id"], "draft_id": row["id"], **f.as_dict()} for f in flags],
         )
-    return flags
 
 
 def edit(
     engine: Engine,
+    settings: Settings,
     *,
     draft_id: int,
     seen_version: int,
@@ -229,16 +244,19 @@ def edit(
     new_body: str,
     now: datetime | None = None,
 ) -> Outcome:
-    """Replace the body (original_body is kept), rerun the text checks, log before and after."""
+    """Replace the body (original_body is kept), rerun every text check, log before and after."""
     at = at_or_now(now)
     body = clean(new_body)
     with engine.begin() as conn:
         row = _fresh(conn, draft_id, seen_version, reviewer, at)
         if body == row["body"]:
             conn.execute(update(D).where(D.c.id == draft_id).values(unsaved_edit=None))
-            return Outcome(draft_id, row["version"], PENDING, text_flags(body))
+            return Outcome(
+                draft_id, row["version"], PENDING, _text_flags(conn, settings, row, body, at)
+            )
         version = _done(lifecycle.revise(conn, row, body=body, unsaved_edit=None), row)
-        flags = _replace_text_flags(conn, row, body)
+        flags = _text_flags(conn, settings, row, body, at)
+        _replace_text_flags(conn, row, flags)
         audit.record(
             conn,
             actor=reviewer,
@@ -282,7 +300,9 @@ def _undoable(conn: Connection, reviewer: str) -> dict[str, Any] | None:
     return None
 
 
-def undo(engine: Engine, *, reviewer: str, now: datetime | None = None) -> Outcome:
+def undo(
+    engine: Engine, settings: Settings, *, reviewer: str, now: datetime | None = None
+) -> Outcome:
     """Take back this reviewer's last decision not yet undone: the draft is pending again."""
     at = at_or_now(now)
     with engine.begin() as conn:
@@ -304,7 +324,8 @@ def undo(engine: Engine, *, reviewer: str, now: datetime | None = None) -> Outco
                 raise NothingToUndo(f"draft {row['id']} changed since your edit; undo it by hand")
             before, after = row["body"], dec["before_text"]
             version = _done(lifecycle.revise(conn, row, body=after), row)
-            flags = _replace_text_flags(conn, row, after)
+            flags = _text_flags(conn, settings, row, after, at)
+            _replace_text_flags(conn, row, flags)
         audit.record(
             conn,
             actor=reviewer,

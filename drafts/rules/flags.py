@@ -31,7 +31,7 @@ class Flag:
     def as_dict(self) -> dict[str, Any]:
         """The contract's JSON shape."""
         return {
-            "code": self.code,
+            "code": str(self.code),
             "severity": str(self.severity),
             "message": self.message,
             "evidence": self.evidence,

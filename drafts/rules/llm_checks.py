@@ -83,6 +83,18 @@ SALARY_OR_OFFER = re.compile(
     r"|job is yours|position is yours|role is yours)\b",
     re.I,
 )
+# The codes `output_flags` raises: replaced whenever an LLM draft's text changes.
+OUTPUT_CODES = (
+    "wrong_name",
+    "foreign_company",
+    "foreign_role",
+    "unverified_contact",
+    "ai_artifact",
+    "salary_or_offer",
+    "length_out_of_bounds",
+    "repeats_initial",
+    "invisible_characters",
+)
 REPEAT_RATIO = 0.7
 REPEAT_RUN_CHARS = 80
 

@@ -1,16 +1,17 @@
 """When an approved follow-up may go: daily caps, spacing per candidate, and a send window.
 
-A paced draft is never dropped. It stays approved with a `Hold`: the reason a person reads
-in `drafts list`, and the moment (`not_before`, naive UTC) it becomes eligible again.
+A paced draft is never dropped. It stays approved with a `Hold` (drafts.rules.answers): the
+reason a person reads in `drafts list`, and the moment (`not_before`, naive UTC) it becomes
+eligible again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from drafts.rules.answers import Hold, Reason
 from drafts.rules.context import ThreadContext
 from drafts.rules.thread_rules import recent_contact
 from store import models
@@ -21,15 +22,6 @@ RETRY_FIRST = timedelta(minutes=5)
 RETRY_CEILING = timedelta(hours=6)
 # After this many temporary failures in a row, the draft is failed for a person to look at.
 MAX_TEMPORARY_FAILURES = 8
-
-
-@dataclass(frozen=True)
-class Hold:
-    """Why a draft waits, and from when (naive UTC) it may go."""
-
-    code: str
-    reason: str
-    not_before: datetime
 
 
 def local_zone() -> tzinfo:
@@ -68,7 +60,7 @@ def cap_hold(handle: str | None, used: int, limit: int, now: datetime, zone: tzi
         return None
     _start, end = day_bounds(now, zone)
     who = handle or "(no recruiter)"
-    return Hold("daily_limit", f"{who} has sent {used} of {limit} messages today", end)
+    return Hold(Reason.DAILY_LIMIT, f"{who} has sent {used} of {limit} messages today", end)
 
 
 def spacing_hold(ctx: ThreadContext, in_flight: Iterable[datetime]) -> Hold | None:
@@ -94,7 +86,7 @@ def spacing_hold(ctx: ThreadContext, in_flight: Iterable[datetime]) -> Hold | No
         reason = "another follow-up to this candidate is being sent right now"
     else:
         return None
-    return Hold("recent_contact", reason, max(latest) + gap)
+    return Hold(Reason.RECENT_CONTACT, reason, max(latest) + gap)
 
 
 def _zone_of(name: str | None, fallback: tzinfo) -> tzinfo:
@@ -122,7 +114,7 @@ def window_hold(
     opens = datetime(day.year, day.month, day.day, start_hour, tzinfo=zone)
     where = candidate_timezone or "the team's time zone"
     return Hold(
-        "send_window",
+        Reason.SEND_WINDOW,
         f"outside sending hours {start_hour:02d}-{end_hour:02d} ({where})",
         _naive(opens),
     )

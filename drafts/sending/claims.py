@@ -1,7 +1,7 @@
 """The claim: one transaction that rechecks a batch of approved drafts and takes the ones that
-may go. Every rule is asked again here, on the data as it is now, by the same functions the
-scheduler uses; a draft is claimed only by a conditional UPDATE that a second sender
-cannot also win.
+may go. The pipeline (drafts.rules.pipeline.may_send) is asked again here, on the data as it
+is now, with the same rules the scheduler asks; a draft is claimed only by the lifecycle's
+conditional UPDATE, which a second sender cannot also win.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.engine import Connection
 
 from drafts import lifecycle
-from drafts.lifecycle import body_hash
 from drafts.rules import pacing
+from drafts.rules.answers import Answer, Reason
 from drafts.rules.context import MissingInitialMessage, Snapshot, load_snapshot, thread_view
-from drafts.rules.thread_rules import blocking_flags
+from drafts.rules.pipeline import Pace, may_send, refuse
 from drafts.sending.transports import Outgoing
 from store import models
 from store.config import Settings
@@ -160,91 +160,66 @@ class Claimer:
         for candidate_id in candidate_ids:
             in_flight[candidate_id] += self.dry_flight.get(candidate_id, [])
         for row in rows:
-            decision = self._decide(row, snapshot, threads, used, in_flight)
-            self._apply(conn, row, decision, result, dry_run)
-            if decision["outcome"] in ("claimed", "would_send"):
+            answer, ctx = self._ask(row, snapshot, threads, used, in_flight)
+            outcome = self._apply(conn, row, answer, ctx, result, dry_run)
+            if outcome in ("claimed", "would_send"):
                 used[row["recruiter"] or ""] += 1
                 in_flight[row["candidate_id"]].append(self.now)
-            if decision["outcome"] == "would_send":
+            if outcome == "would_send":
                 self.dry_used[row["recruiter"] or ""] += 1
                 self.dry_flight[row["candidate_id"]].append(self.now)
         return result
 
-    def _decide(self, row, snapshot: Snapshot, threads, used, in_flight) -> dict[str, Any]:
-        """Cancel, hold or claim one draft: the heart of "only if every rule still holds"."""
+    def _ask(self, row, snapshot: Snapshot, threads, used, in_flight):
+        """The pipeline's answer for one draft (and its context, when it still has one):
+        the heart of "only if every rule still holds"."""
         thread = threads.get(row["thread_id"])
         if thread is None or row["candidate_id"] not in snapshot.candidates:
-            return {
-                "outcome": "cancel",
-                "codes": ["missing"],
-                "flags": [],
-                "reason": ("the thread or candidate is no longer in the store"),
-            }
+            return refuse(Reason.MISSING, "the thread or candidate is no longer in the store"), None
         try:
             ctx = snapshot.context(thread_view(thread))
         except MissingInitialMessage as exc:
             # Nothing left to follow up: cancel this one draft, and let the run go on.
-            return {
-                "outcome": "cancel",
-                "codes": ["initial_missing"],
-                "flags": [],
-                "reason": str(exc),
-            }
-        if row["approved_body_hash"] != body_hash(row["subject"], row["body"]):
-            return {
-                "outcome": "cancel",
-                "codes": ["edited_after_approval"],
-                "flags": [],
-                "reason": "the text differs from the text that was approved",
-            }
-        blocks = blocking_flags(ctx)
-        if blocks:
-            return {
-                "outcome": "cancel",
-                "codes": [f.code for f in blocks],
-                "flags": blocks,
-                "reason": "; ".join(f.message for f in blocks),
-            }
-        handle = row["recruiter"]
-        hold = pacing.combine(
-            [
-                pacing.cap_hold(
-                    handle,
-                    used[handle or ""],
-                    pacing.daily_limit(ctx.recruiter, self.settings),
-                    self.now,
-                    self.day_zone,
-                ),
-                pacing.spacing_hold(ctx, in_flight.get(row["candidate_id"], [])),
-                pacing.window_hold(ctx.candidate.timezone, self.settings, self.now, self.day_zone),
-            ]
+            return refuse(Reason.INITIAL_MISSING, str(exc)), None
+        pace = Pace(
+            self.settings,
+            self.now,
+            self.day_zone,
+            used[row["recruiter"] or ""],
+            in_flight.get(row["candidate_id"], []),
         )
-        if hold is not None:
-            return {"outcome": "hold", "hold": hold}
-        return {"outcome": "claim", "ctx": ctx}
+        return may_send(row, ctx, pace), ctx
 
-    def _apply(self, conn, row, decision, result: BatchResult, dry_run: bool) -> None:
-        outcome = decision["outcome"]
+    def _apply(self, conn, row, answer: Answer, ctx, result: BatchResult, dry_run: bool) -> str:
+        """Cancel, hold or claim one draft as the answer says; returns what happened."""
         base = {"id": row["id"], "draft": row}
-        if outcome == "cancel":
-            result.decided.append(
-                base
-                | {"outcome": "cancelled", "codes": decision["codes"], "detail": decision["reason"]}
-            )
+        if answer.cancels:
+            codes, reason = answer.cancel_codes, answer.cancel_reason
+            result.decided.append(base | {"outcome": "cancelled", "codes": codes, "detail": reason})
             if not dry_run:
-                self._cancel(conn, row, decision)
-        elif outcome == "hold":
-            hold: pacing.Hold = decision["hold"]
+                lifecycle.cancel(
+                    conn,
+                    row,
+                    flags=[f.as_dict() for f in answer.blocking],
+                    codes=codes,
+                    reason=reason,
+                    actor=self.actor,
+                    at=self.now,
+                )
+            return "cancelled"
+        if answer.holds:
+            hold = answer.holds[0]
             result.decided.append(
                 base
                 | {
                     "outcome": "held",
-                    "codes": hold.code.split(","),
+                    "codes": str(hold.code).split(","),
                     "detail": hold.reason,
                     "not_before": hold.not_before,
                 }
             )
             if not dry_run:
+                # Not a transition: the draft stays approved, saying why and until when.
                 conn.execute(
                     update(DRAFT)
                     .where(
@@ -254,27 +229,15 @@ class Claimer:
                     )
                     .values(hold_reason=f"{hold.code}: {hold.reason}", not_before=hold.not_before)
                 )
-        elif dry_run:
+            return "held"
+        if dry_run:
             result.decided.append(base | {"outcome": "would_send", "detail": "every rule holds"})
-            decision["outcome"] = "would_send"
-        else:
-            claimed = self._claim(conn, row, decision["ctx"])
-            if claimed is None:
-                decision["outcome"] = "lost"
-            else:
-                decision["outcome"] = "claimed"
-                result.claimed.append(claimed)
-
-    def _cancel(self, conn: Connection, row, decision) -> None:
-        lifecycle.cancel(
-            conn,
-            row,
-            flags=[f.as_dict() for f in decision["flags"]],
-            codes=decision["codes"],
-            reason=decision["reason"],
-            actor=self.actor,
-            at=self.now,
-        )
+            return "would_send"
+        claimed = self._claim(conn, row, ctx)
+        if claimed is None:
+            return "lost"
+        result.claimed.append(claimed)
+        return "claimed"
 
     def _claim(self, conn: Connection, row, ctx) -> Claimed | None:
         """approved → sending, only if nobody changed the draft since we read it."""

@@ -27,6 +27,8 @@ from sqlalchemy import Engine, select
 
 from drafts import lifecycle
 from drafts.rules import pacing
+from drafts.rules.answers import Stop
+from drafts.rules.pipeline import automation_stop, volume_stop
 from drafts.sending.claims import Claimed, Claimer
 from drafts.sending.transports import Outcome, Transport
 from drafts.sending.writes import mark_attempt, record_outcome, record_touchpoint, release
@@ -52,6 +54,8 @@ class SendReport:
     dry_run: bool
     transports: dict[str, str | None]
     automation_on: bool = True
+    # Set when this run stopped itself before a message that would pass the volume alarm.
+    volume_alarm: Stop | None = None
     items: list[dict[str, Any]] = field(default_factory=list)
     in_doubt: list[dict[str, Any]] = field(default_factory=list)
     swept: list[dict[str, Any]] = field(default_factory=list)
@@ -62,6 +66,7 @@ class SendReport:
 
     def as_json(self) -> dict[str, Any]:
         """The `send --json` document."""
+        alarm = {"volume_alarm": self.volume_alarm.evidence} if self.volume_alarm else {}
         return {
             "dry_run": self.dry_run,
             "automation": "on" if self.automation_on else "off",
@@ -71,7 +76,7 @@ class SendReport:
             "drafts": self.items,
             "swept": self.swept,
             "unknown": self.in_doubt,
-        }
+        } | alarm
 
 
 def _item(draft: dict[str, Any], outcome: str, detail: str, **extra: Any) -> dict[str, Any]:
@@ -164,6 +169,14 @@ def in_doubt(engine: Engine) -> list[dict[str, Any]]:
         ]
 
 
+def volume_check(
+    engine: Engine, settings: Settings, now: datetime, planned: int, day_zone: tzinfo | None = None
+) -> Stop | None:
+    """The volume alarm for a run that plans `planned` messages now (`send` asks first)."""
+    with engine.connect() as conn:
+        return volume_stop(conn, settings, now, planned, day_zone or pacing.local_zone())
+
+
 class Sender:
     """One `send` run over every approved draft that is due."""
 
@@ -180,6 +193,7 @@ class Sender:
         limit: int | None = None,
         day_zone: tzinfo | None = None,
         on_progress: Callable[[dict[str, Any]], None] | None = None,
+        allow_spike: bool = False,
     ):
         self.engine = engine
         self.settings = settings
@@ -190,6 +204,9 @@ class Sender:
         self.batch = batch
         self.limit = limit
         self.on_progress = on_progress or (lambda _item: None)
+        # The volume alarm (drafts.rules.pipeline.volume_stop) holds unless a person said so.
+        self.allow_spike = allow_spike
+        self.day_zone = day_zone or pacing.local_zone()
         self.run_id = uuid.uuid4().hex[:12]
         self.owner = f"send:{HOST}:{os.getpid()}:{self.run_id}"
         self.lease = max(MIN_LEASE, timedelta(seconds=4 * settings.send.smtp.timeout_s))
@@ -199,7 +216,7 @@ class Sender:
             owner=self.owner,
             lease=self.lease,
             wall_clock=utc_now,
-            day_zone=day_zone or pacing.local_zone(),
+            day_zone=self.day_zone,
             actor=actor,
         )
 
@@ -233,7 +250,7 @@ class Sender:
             if size <= 0:
                 return
             with self.engine.begin() as conn:
-                if not audit.automation_enabled(conn):
+                if automation_stop(conn) is not None:
                     report.automation_on = False
                     return
                 result = self.claimer.claim_batch(
@@ -241,6 +258,11 @@ class Sender:
                 )
                 if self.dry_run:
                     conn.rollback()
+                elif stop := self._volume_stop(conn, len(result.claimed)):
+                    # Before the first message past the line: this batch's claims roll back.
+                    conn.rollback()
+                    report.volume_alarm = stop
+                    return
             if result.exhausted:
                 return
             after = result.last_id
@@ -260,6 +282,11 @@ class Sender:
             )
             if result.claimed and not self._deliver(result.claimed, report):
                 return
+
+    def _volume_stop(self, conn, claimed: int) -> Stop | None:
+        if self.allow_spike or not claimed:
+            return None
+        return volume_stop(conn, self.settings, self.now, claimed, self.day_zone)
 
     def _deliver(self, claimed: list[Claimed], report: SendReport) -> bool:
         """Deliver a claimed batch. False: the transport is down, stop the run."""

@@ -7,9 +7,10 @@ can neither reach the database nor call methods on it.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from jinja2 import (
     ChoiceLoader,
@@ -22,6 +23,7 @@ from jinja2 import (
 from jinja2.sandbox import SandboxedEnvironment
 
 from drafts.rules.context import ThreadContext
+from drafts.rules.flags import Flag
 from store.config import Settings
 from store.enums import Channel
 from store.words import MONTHS, reply_subject
@@ -199,3 +201,29 @@ def write_default_templates(target: Path) -> list[Path]:
             shutil.copyfile(source, destination)
             written.append(destination)
     return written
+
+
+class Renderer(Protocol):
+    """Turns due threads into text: the Jinja book, or the LLM writer."""
+
+    def render_all(
+        self, contexts: list[ThreadContext], advance: Callable[[int], None]
+    ) -> list[tuple[Rendered | RenderProblem, list[Flag], dict[str, Any] | None]]: ...
+
+
+class JinjaRenderer:
+    """Renders every due thread from the team's Jinja templates."""
+
+    def __init__(self, settings: Settings):
+        self.book = TemplateBook(settings)
+
+    def render_all(self, contexts, advance):
+        """Render each context; a problem is returned in place of a text, never raised."""
+        results = []
+        for ctx in contexts:
+            try:
+                results.append((self.book.render(ctx), [], None))
+            except RenderProblem as problem:
+                results.append((problem, [], None))
+            advance(1)
+        return results

@@ -1,10 +1,11 @@
 """`followups schedule`: decide every thread, and write drafts only where nothing forbids one.
 
-One run is one transaction: it reads a snapshot of the store, asks the rules about every
-thread, then writes thread states, flags and drafts in set-based statements. A thread step
-can hold one draft only (a unique constraint), so running twice, or two schedulers at
-once, never creates a second draft. A pending draft whose thread a rule now blocks (the
-candidate answered since, say) is cancelled, so no draft waits for someone it must not reach.
+One run is one transaction: it reads a snapshot of the store, asks the pipeline
+(drafts.rules.pipeline) about every thread, then writes thread states, flags and drafts in
+set-based statements. A thread step can hold one draft only (a unique constraint), so
+running twice, or two schedulers at once, never creates a second draft. A pending draft
+whose thread a rule now blocks (the candidate answered since, say) is cancelled, so no
+draft waits for someone it must not reach.
 """
 
 from __future__ import annotations
@@ -12,149 +13,36 @@ from __future__ import annotations
 import gc
 import random
 import uuid
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime
-from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import Engine, select
 from sqlalchemy.engine import Connection
 
 from drafts import lifecycle
-from drafts.rules.context import (
-    MissingInitialMessage,
-    ThreadContext,
-    ThreadView,
-    load_snapshot,
-    thread_columns,
+from drafts.rules.context import MissingInitialMessage, ThreadView, load_snapshot, thread_columns
+from drafts.rules.pipeline import automation_stop, draft_flags, one_draft_per_candidate
+from drafts.writing.decided import (
+    DUE,
+    Decided,
+    ExistingDraft,
+    ScheduleReport,
+    count,
+    decide,
+    summary,
 )
-from drafts.rules.flags import Flag
-from drafts.rules.text_checks import text_flags
-from drafts.rules.thread_rules import blocking_flags, due_at, out_of_office_until, warning_flags
-from drafts.rules.thread_rules import thread_followups as followups_on
-from drafts.writing.render import Rendered, RenderProblem, TemplateBook
+from drafts.writing.render import JinjaRenderer, Rendered, Renderer, RenderProblem
 from drafts.writing.writes import write_drafts, write_threads
 from store import audit, models
-from store.clock import iso
 from store.config import Settings
+from store.enums import ThreadState
 from store.locks import serialise
 from store.text import clean
 
 SAMPLE_SEED = 847
-
-
-class Renderer(Protocol):
-    """Turns due threads into text: the Jinja book, or the LLM writer."""
-
-    def render_all(
-        self, contexts: list[ThreadContext], advance: Callable[[int], None]
-    ) -> list[tuple[Rendered | RenderProblem, list[Flag], dict[str, Any] | None]]: ...
-
-
-class JinjaRenderer:
-    """Renders every due thread from the team's Jinja templates."""
-
-    def __init__(self, settings: Settings):
-        self.book = TemplateBook(settings)
-
-    def render_all(self, contexts, advance):
-        """Render each context; a problem is returned in place of a text, never raised."""
-        results = []
-        for ctx in contexts:
-            try:
-                results.append((self.book.render(ctx), [], None))
-            except RenderProblem as problem:
-                results.append((problem, [], None))
-            advance(1)
-        return results
-
-
-class ExistingDraft(NamedTuple):
-    """A draft already in the store for a thread step."""
-
-    id: int
-    candidate_id: str
-    status: str
-    version: int
-
-
-@dataclass
-class Decided:
-    """What the scheduler concluded about one thread."""
-
-    thread: ThreadView
-    ctx: ThreadContext | None
-    state: str
-    reasons: list[str]
-    flags: list[Flag] = field(default_factory=list)
-    hold_until: datetime | None = None
-    problem: str | None = None
-    step: int = 1
-    # What the LLM writer recorded (model, tokens, latency); None for Jinja drafts.
-    meta: dict[str, Any] | None = None
-    # A pending draft of this step that the rules now forbid: cancelled by this run.
-    cancel: ExistingDraft | None = None
-
-
-@dataclass
-class ScheduleReport:
-    """A run's outcome: what `schedule` prints, and its --json document."""
-
-    now: datetime
-    dry_run: bool
-    automation_on: bool = True
-    created: int = 0
-    suppressed: Counter = field(default_factory=Counter)
-    not_due: int = 0
-    waiting: Counter = field(default_factory=Counter)
-    followed_up: int = 0
-    already_drafted: int = 0
-    cancelled: int = 0
-    template_errors: list[dict[str, str]] = field(default_factory=list)
-    problems: list[dict[str, str]] = field(default_factory=list)
-    held_by_cap: int = 0
-    cap: int = 0
-    drafts: list[dict[str, Any]] = field(default_factory=list)
-
-    def as_json(self) -> dict[str, Any]:
-        """The contract's `schedule --json` document, plus detail."""
-        return {
-            "created": self.created,
-            "suppressed": dict(sorted(self.suppressed.items())),
-            "not_due": self.not_due,
-            "waiting": dict(sorted(self.waiting.items())),
-            "followed_up": self.followed_up,
-            "already_drafted": self.already_drafted,
-            "cancelled": self.cancelled,
-            "template_errors": self.template_errors,
-            "problems": self.problems,
-            "held_by_cap": self.held_by_cap,
-            "cap": self.cap,
-            "automation": "on" if self.automation_on else "off",
-            "dry_run": self.dry_run,
-            "now": iso(self.now),
-            "drafts": self.drafts if self.dry_run else [],
-        }
-
-
-def decide(ctx: ThreadContext) -> Decided:
-    """Blocked, not due, on hold, or due: one thread, by the rules alone."""
-    step = len(followups_on(ctx)) + 1
-    blocks = blocking_flags(ctx)
-    if blocks:
-        codes = [f.code for f in blocks]
-        state = "followed_up" if codes == ["followups_exhausted"] else "suppressed"
-        return Decided(ctx.thread, ctx, state, codes, blocks, step=step)
-    due = due_at(ctx)
-    if ctx.now < due:
-        return Decided(ctx.thread, ctx, "waiting", ["not_due"], hold_until=due, step=step)
-    hold = out_of_office_until(ctx)
-    if hold is not None and ctx.now < hold:
-        flags = warning_flags(ctx)
-        return Decided(ctx.thread, ctx, "waiting", ["out_of_office"], flags, hold, step=step)
-    return Decided(ctx.thread, ctx, "due", [], step=step)
 
 
 @contextmanager
@@ -192,7 +80,7 @@ def schedule(
     with _collector_paused(), engine.begin() as conn:
         # Two runs at once (two cron jobs, a run and the demo) take turns, never interleave.
         serialise(conn, "schedule")
-        if audit.automation_enabled(conn):
+        if automation_stop(conn) is None:
             _run(conn, settings, report, renderer or JinjaRenderer(settings), phase, options)
         else:
             report.automation_on = False
@@ -219,14 +107,13 @@ def _run(conn: Connection, settings, report, renderer, phase, options) -> None:
             decided.append(item)
         advance(1)
 
-    due = [d for d in decided if d.state == "due"]
-    due = _one_per_candidate(due, _open_drafts(existing, decided))
+    due = _one_per_candidate([d for d in decided if d.state == DUE], existing, decided)
     due = _pick(due, options["sample"], options["limit"], options["seed"], report)
     rendered = renderer.render_all([d.ctx for d in due], phase("writing drafts", len(due)))
     new_drafts = _finish_due(due, rendered, report)
-    _count(decided, report)
+    count(decided, report)
     if report.dry_run:
-        report.drafts = [_summary(item, text) for item, text in new_drafts]
+        report.drafts = [summary(item, text) for item, text in new_drafts]
         conn.rollback()
         return
     run_id = uuid.uuid4().hex
@@ -261,12 +148,12 @@ def _decide_row(snapshot, view: ThreadView, existing, report: ScheduleReport) ->
         ctx = snapshot.context(view)
     except MissingInitialMessage as problem:
         report.problems.append({"thread_id": view.thread_id, "error": str(problem)})
-        return Decided(view, None, "waiting", ["initial_missing"], problem=str(problem))
+        return Decided(view, None, ThreadState.WAITING, ["initial_missing"], problem=str(problem))
     item = decide(ctx)
     draft = existing.get((view.thread_id, item.step))
     if draft is None:
         return item
-    if item.state in ("suppressed", "followed_up"):
+    if item.state in (ThreadState.SUPPRESSED, ThreadState.FOLLOWED_UP):
         # Blocked since it was drafted: the thread says why now. A pending draft is
         # cancelled here; an approved one stays for the sender, which rechecks and cancels.
         if draft.status == lifecycle.PENDING:
@@ -286,34 +173,15 @@ def _open_drafts(existing, decided: list[Decided]) -> dict[str, list[str]]:
     return open_by_candidate
 
 
-def _one_per_candidate(due: list[Decided], open_drafts: dict[str, list[str]]) -> list[Decided]:
-    """Keep one due thread per candidate (the most recent initial message); hold the rest."""
-    by_candidate: dict[str, list[Decided]] = defaultdict(list)
-    for item in due:
-        by_candidate[item.thread.candidate_id].append(item)
-    chosen = []
-    for candidate_id, items in by_candidate.items():
-        items.sort(key=lambda d: (d.ctx.initial.occurred_at, d.thread.thread_id), reverse=True)
-        existing = open_drafts.get(candidate_id, [])
-        keep = None if existing else items[0]
-        for item in items:
-            if item is keep:
-                continue
-            drafted = existing[0] if existing else keep.thread.thread_id
-            item.state, item.reasons = "waiting", ["other_threads"]
-            item.flags = [
-                Flag(
-                    "other_threads",
-                    "warn",
-                    f"This candidate already has a draft on thread {drafted}; one at a time",
-                    {"drafted_thread": drafted},
-                )
-            ]
-        if keep is not None:
-            keep.ctx.other_due_threads = [i.thread.thread_id for i in items if i is not keep]
-            chosen.append(keep)
-    chosen.sort(key=lambda d: (d.ctx.initial.occurred_at, d.thread.thread_id))
-    return chosen
+def _one_per_candidate(due: list[Decided], existing, decided: list[Decided]) -> list[Decided]:
+    """The pipeline's candidate rule: the threads to draft; the others wait, saying why."""
+    chosen, held = one_draft_per_candidate([d.ctx for d in due], _open_drafts(existing, decided))
+    by_thread = {d.thread.thread_id: d for d in due}
+    for thread_id, answer in held.items():
+        item = by_thread[thread_id]
+        item.state, item.reasons = ThreadState.WAITING, [str(answer.holds[0].code)]
+        item.flags = answer.warnings
+    return [by_thread[ctx.thread.thread_id] for ctx in chosen]
 
 
 def _pick(due: list[Decided], sample, limit, seed, report: ScheduleReport) -> list[Decided]:
@@ -334,7 +202,7 @@ def _pick(due: list[Decided], sample, limit, seed, report: ScheduleReport) -> li
 
 def _hold(items: list[Decided], reason: str) -> None:
     for item in items:
-        item.state, item.reasons = "waiting", [reason]
+        item.state, item.reasons = ThreadState.WAITING, [reason]
 
 
 def _finish_due(due, rendered, report) -> list[tuple[Decided, Rendered]]:
@@ -342,7 +210,8 @@ def _finish_due(due, rendered, report) -> list[tuple[Decided, Rendered]]:
     ready = []
     for item, (text, extra_flags, meta) in zip(due, rendered, strict=True):
         if isinstance(text, RenderProblem):
-            item.state, item.reasons, item.problem = "waiting", ["template_error"], str(text)
+            item.state, item.reasons = ThreadState.WAITING, ["template_error"]
+            item.problem = str(text)
             report.template_errors.append({"thread_id": item.thread.thread_id, "error": str(text)})
             continue
         # Model output is untrusted text like any other: no control characters reach the
@@ -352,36 +221,12 @@ def _finish_due(due, rendered, report) -> list[tuple[Decided, Rendered]]:
             subject=clean(text.subject) if text.subject else text.subject,
             body=clean(text.body),
         )
-        item.state = "drafted"
-        item.flags = warning_flags(item.ctx) + text_flags(text.body) + list(extra_flags)
+        item.state = ThreadState.DRAFTED
+        item.flags = draft_flags(item.ctx, text.body, extra_flags)
         item.reasons = [f.code for f in item.flags]
         item.meta = meta
         ready.append((item, text))
     return ready
-
-
-def _count(decided: list[Decided], report: ScheduleReport) -> None:
-    for item in decided:
-        if item.state == "suppressed":
-            report.suppressed.update(item.reasons)
-        elif item.state == "followed_up":
-            report.followed_up += 1
-        elif item.state == "waiting" and item.reasons == ["not_due"]:
-            report.not_due += 1
-        elif item.state == "waiting":
-            report.waiting.update(item.reasons)
-        elif item.state == "drafted" and report.dry_run:
-            report.created += 1
-
-
-def _summary(item: Decided, text: Rendered) -> dict[str, Any]:
-    return {
-        "thread_id": item.thread.thread_id,
-        "candidate_id": item.thread.candidate_id,
-        "recruiter": item.thread.recruiter,
-        "flags": [f.code for f in item.flags],
-        "body": text.body,
-    }
 
 
 def _cancel_drafts(conn: Connection, items: list[Decided], now: datetime, actor: str) -> int:

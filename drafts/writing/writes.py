@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection
 
 from drafts import lifecycle
 from store import models
+from store.enums import ThreadState
 from store.upsert import upsert
 
 # Ids per IN (...) list and rows per executemany: well inside SQLite's parameter limit.
@@ -28,7 +29,8 @@ def write_threads(conn: Connection, changed: list, now: datetime) -> None:
     # waiting thread's hold date) are written row by row in one executemany.
     groups: dict[tuple, list[str]] = defaultdict(list)
     for d in changed:
-        groups[(d.state, tuple(d.reasons), d.hold_until, d.problem)].append(d.thread.thread_id)
+        key = (str(d.state), tuple(str(r) for r in d.reasons), d.hold_until, d.problem)
+        groups[key].append(d.thread.thread_id)
     one_by_one = []
     for (state, reasons, hold, problem), ids in groups.items():
         values = {"state": state, "reasons": list(reasons), "hold_until": hold, "problem": problem}
@@ -62,7 +64,7 @@ def write_threads(conn: Connection, changed: list, now: datetime) -> None:
     flag_rows = [
         {"thread_id": d.thread.thread_id, "draft_id": None, **f.as_dict()}
         for d in changed
-        if d.state != "drafted"
+        if d.state != ThreadState.DRAFTED
         for f in d.flags
     ]
     for chunk in chunks(flag_rows, BATCH):

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from builders import DAY, NOW, Team, make_settings
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, select
 
-from drafts.lifecycle import body_hash
+from drafts import lifecycle
 from drafts.sending.sender import Sender
 from drafts.sending.transports import transports_for
 from drafts.writing.scheduler import schedule
@@ -65,17 +65,7 @@ def approve_all(engine: Engine, *, actor: str = "rita", at: datetime = NOW) -> l
     with engine.begin() as conn:
         rows = conn.execute(select(DRAFT).where(DRAFT.c.status == "pending")).mappings().all()
         for row in rows:
-            conn.execute(
-                update(DRAFT)
-                .where(DRAFT.c.id == row["id"], DRAFT.c.version == row["version"])
-                .values(
-                    status="approved",
-                    decided_by=actor,
-                    decided_at=at,
-                    approved_body_hash=body_hash(row["subject"], row["body"]),
-                    version=row["version"] + 1,
-                )
-            )
+            assert lifecycle.approve(conn, row, reviewer=actor, at=at) == row["version"] + 1
             audit.record(
                 conn,
                 actor=actor,

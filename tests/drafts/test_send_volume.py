@@ -6,7 +6,15 @@ from datetime import timedelta
 
 import pytest
 from builders import NOW
-from send_team import approved_team, cli, config_toml, email_team, smtp_settings, statuses
+from send_team import (
+    approved_team,
+    cli,
+    config_toml,
+    email_team,
+    run_send,
+    smtp_settings,
+    statuses,
+)
 from smtp_sink import SmtpSink
 from sqlalchemy import insert
 
@@ -105,3 +113,25 @@ def test_usual_day_is_the_median_of_busy_days_and_has_a_floor(sqlite_engine, tmp
         over = check_volume(conn, settings, NOW, planned=4, day_start=DAY_START)
     assert (quiet.usual, quiet.limit, quiet.exceeded) == (1.0, 3.0, False)
     assert over.exceeded
+
+
+def test_the_sender_itself_stops_before_the_first_message_past_the_line(
+    sqlite_engine, tmp_path, sink
+):
+    """Not only the CLI: a Sender run, however started, refuses to pass the alarm."""
+    settings = smtp_settings(sink.port, limits={"volume_alarm_multiple": 1.0})
+    approved_team(sqlite_engine, tmp_path, email_team("c-1", "c-2", "c-3", "c-4"), settings)
+    _send_outside_the_queue(sqlite_engine)  # today: 1 sent + 4 to go = 5 > 4
+
+    report = run_send(sqlite_engine, settings)
+
+    assert report.volume_alarm is not None
+    assert report.volume_alarm.code == "volume_alarm"
+    assert report.as_json()["volume_alarm"]["exceeded"] is True
+    assert "volume alarm" in report.volume_alarm.message
+    assert sink.messages() == []
+    assert set(statuses(sqlite_engine).values()) == {"approved"}
+
+    allowed = run_send(sqlite_engine, settings, allow_spike=True)
+    assert allowed.volume_alarm is None
+    assert len(sink.messages()) == 4

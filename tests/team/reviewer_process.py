@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from drafts import review
-from drafts.review.queue import QueueFilter, load_detail, load_draft_row, load_page
+from drafts.review.detail import load_detail, load_draft_row
+from drafts.review.queue import QueueFilter, load_page
 from store.clock import parse_timestamp, utc_now
 from store.config import Settings, load_settings
 from store.db import open_store

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine, insert, select, update
 
 from drafts import review
-from drafts.review.queue import load_detail
+from drafts.review.detail import load_detail
 from drafts.sending.writes import record_touchpoint
 from store import audit, models
 from store.config import Settings
@@ -54,6 +54,8 @@ def _approve(engine: Engine, settings: Settings, draft_id: int, who: str, ms: in
 
 
 def _send(engine: Engine, draft_id: int, at: datetime) -> None:
+    # A stand-in for a transport-less send, written directly (approved → sent, version
+    # kept) so the lead's snapshots stay what they are; the real moves are the lifecycle's.
     d = models.FollowUpDraft.__table__
     with engine.begin() as conn:
         conn.execute(
