@@ -4,6 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from store.text import quoted
+
+# Plausible moments for recruiting data (and --now). Beyond them lie typos such as year
+# 20024 or 0001, and dates so near datetime's limits that adding a cadence overflows.
+EARLIEST = datetime(1900, 1, 1)
+LATEST = datetime(2200, 1, 1)
+
 
 def parse_timestamp(text: str) -> datetime:
     """Parse an ISO 8601 timestamp; one without an offset is UTC. Returns naive UTC.
@@ -17,10 +24,19 @@ def parse_timestamp(text: str) -> datetime:
     if value.endswith(("Z", "z")):
         value = value[:-1] + "+00:00"
     try:
-        parsed = datetime.fromisoformat(value)
+        parsed = to_naive_utc(datetime.fromisoformat(value))
     except ValueError:
-        raise ValueError(f"not an ISO 8601 timestamp: {text!r}") from None
-    return to_naive_utc(parsed)
+        raise ValueError(f"not an ISO 8601 timestamp: {quoted(text)}") from None
+    except OverflowError:
+        # 9999-12-31T23:00:00-05:00 is a valid ISO string whose UTC moment is year 10000.
+        parsed = None
+    # Cadence arithmetic (a date plus 28 days) must never overflow either.
+    if parsed is None or not EARLIEST <= parsed < LATEST:
+        raise ValueError(
+            f"{quoted(text)} is outside the range of dates followups can store "
+            f"({EARLIEST.year} to {LATEST.year - 1})"
+        )
+    return parsed
 
 
 def to_naive_utc(moment: datetime) -> datetime:

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from store import models
 from store.clock import parse_timestamp
-from store.text import clean
+from store.text import check_address, clean, hidden_characters, quoted
 
 # A body above this is a broken export (a pasted attachment, a binary blob), not a message.
 MAX_BODY_CHARS = 65_536
@@ -22,8 +22,10 @@ MAX_FIELD_CHARS = 4_000
 # Addresses and URLs are indexed; PostgreSQL refuses index entries over about 2.7 kB.
 MAX_EMAIL_CHARS = 320
 MAX_URL_CHARS = 500
-
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MAX_ID_CHARS = 200
+# Stored in 32-bit integer columns; far above any real daily limit anyway.
+MAX_WHOLE_NUMBER = 1_000_000
+_DIGITS = re.compile(r"[0-9]+")
 _TRUE = {"true", "yes", "1"}
 _FALSE = {"false", "no", "0"}
 
@@ -40,10 +42,19 @@ def text(limit: int = MAX_FIELD_CHARS) -> Callable[[str], str]:
 
 
 def identifier(value: str) -> str:
-    """An id: trimmed, no control characters, not absurdly long."""
-    value = clean(value).strip()
-    if len(value) > 200:
-        raise ValueError("an id longer than 200 characters")
+    """An id: trimmed of spaces, not absurdly long, and refused when it holds a control or
+    invisible character. Stripping one would silently turn `c1<U+200B>` into another
+    candidate's `c1`; keeping it would make two ids that print the same."""
+    value = value.strip(" ")
+    if len(value) > MAX_ID_CHARS:
+        raise ValueError(f"an id longer than {MAX_ID_CHARS} characters: {quoted(value)}")
+    if hidden := hidden_characters(value):
+        raise ValueError(
+            f"the id {quoted(value)} holds a control or invisible character "
+            f"({', '.join(hidden[:5])}); fix the export"
+        )
+    if not value:
+        raise ValueError("a value is required")
     return value
 
 
@@ -53,7 +64,7 @@ def one_of(choices: tuple[str, ...]) -> Callable[[str], str]:
     def parse(value: str) -> str:
         folded = value.strip().casefold()
         if folded not in choices:
-            raise ValueError(f"{value!r} is not one of {', '.join(choices)}")
+            raise ValueError(f"{quoted(value)} is not one of {', '.join(choices)}")
         return folded
 
     return parse
@@ -66,37 +77,57 @@ def boolean(value: str) -> bool:
         return True
     if folded in _FALSE:
         return False
-    raise ValueError(f"{value!r} is not a boolean (true/false/yes/no/1/0)")
+    raise ValueError(f"{quoted(value)} is not a boolean (true/false/yes/no/1/0)")
 
 
 def whole_number(value: str) -> int:
-    """A non-negative whole number."""
-    try:
-        number = int(value.strip())
-    except ValueError:
-        raise ValueError(f"{value!r} is not a whole number") from None
-    if number < 0:
-        raise ValueError(f"{number} is negative")
-    return number
+    """A non-negative whole number in ASCII digits, at most MAX_WHOLE_NUMBER.
+
+    int() alone would take "1_000", "+5" and Arabic-Indic digits, and a 30-digit number
+    would only fail when the database refuses it.
+    """
+    digits = value.strip()
+    if digits.startswith("-") and _DIGITS.fullmatch(digits[1:]):
+        raise ValueError(f"{quoted(digits)} is negative")
+    if not _DIGITS.fullmatch(digits):
+        raise ValueError(f"{quoted(value)} is not a whole number")
+    if len(digits) > 12 or int(digits) > MAX_WHOLE_NUMBER:
+        raise ValueError(f"{quoted(digits)} is larger than {MAX_WHOLE_NUMBER:,}")
+    return int(digits)
 
 
 def email(value: str) -> str:
-    """An email address, kept as written but checked for shape and length."""
-    value = clean(value).strip()
-    if len(value) > MAX_EMAIL_CHARS:
-        raise ValueError(f"an email address longer than {MAX_EMAIL_CHARS} characters")
-    if not _EMAIL.match(value):
-        raise ValueError(f"{value!r} is not an email address")
-    return value
+    """An address a message can be sent to (store.text.check_address), in its canonical
+    written form: full-width letters, invisible characters and a trailing dot are gone."""
+    if len(value.strip()) > MAX_EMAIL_CHARS:
+        raise ValueError(
+            f"an email address longer than {MAX_EMAIL_CHARS} characters: {quoted(value)}"
+        )
+    return check_address(value).written
+
+
+def listed_email(value: str) -> str:
+    """An address on a do-not-contact list: as `email`, but an international local part
+    (which we could never send to) is still worth blocking."""
+    if len(value.strip()) > MAX_EMAIL_CHARS:
+        raise ValueError(
+            f"an email address longer than {MAX_EMAIL_CHARS} characters: {quoted(value)}"
+        )
+    return check_address(value, international_local=True).written
 
 
 def timezone(value: str) -> str:
     """An IANA time zone name such as Europe/Berlin."""
     value = value.strip()
     try:
+        # A long value would reach the file system as a path ("File name too long").
+        if len(value) > 64:
+            raise ValueError(value)
         ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"{value!r} is not an IANA time zone name (e.g. Europe/Berlin)") from None
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise ValueError(
+            f"{quoted(value)} is not an IANA time zone name (e.g. Europe/Berlin)"
+        ) from None
     return value
 
 
@@ -194,7 +225,7 @@ SUPPRESSIONS = FileSpec(
     key=None,
     columns=(
         Column("candidate_id", False, identifier),
-        Column("email", False, email),
+        Column("email", False, listed_email),
         Column("linkedin_url", False, text(MAX_URL_CHARS)),
         Column("reason", False, text()),
     ),

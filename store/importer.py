@@ -18,17 +18,20 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import SQLAlchemyError
 
 from store import FollowupsError, models
 from store.csv_schema import EXPORT_FILES, SUPPRESSIONS, FileSpec
 from store.suppressions import suppression_key
-from store.text import clean, first_name_of, normalise_email, normalise_linkedin
+from store.text import clean, first_name_of, normalise_email, normalise_linkedin, quoted
 from store.upsert import upsert
 
 # Cells are bounded by the column parsers with a clear message; the csv module's own
 # limit would otherwise stop a 10 MB cell with an unhelpful "field larger than field limit".
 csv.field_size_limit(sys.maxsize)
 MAX_PROBLEMS_SHOWN = 20
+# One problem is one line of a terminal or two, whatever the export holds.
+MAX_PROBLEM_CHARS = 280
 THREAD_CHANNELS = models.THREAD_CHANNELS
 
 
@@ -46,8 +49,12 @@ class ImportProblem:
         if self.line is not None:
             where += f", line {self.line}"
         if self.column:
-            where += f", column {self.column}"
-        return f"{where}: {self.message}"
+            # Column names come from the file's header: a contract name, or quoted.
+            plain = self.column.isascii() and self.column.replace("_", "").isalnum()
+            where += f", column {self.column if plain else quoted(self.column, 40)}"
+        text = f"{where}: {self.message}"
+        # Every value is quoted short already; this bounds what a future message forgets to.
+        return text if len(text) <= MAX_PROBLEM_CHARS else text[: MAX_PROBLEM_CHARS - 1] + "…"
 
 
 class ImportFailed(FollowupsError):
@@ -147,7 +154,9 @@ def read_file(path: Path, spec: FileSpec, problems: list[ImportProblem], warning
         seen.add(name)
     unknown = [h for h in header if spec.column(h) is None]
     if unknown:
-        warnings.append(f"{spec.name}: ignoring unknown column(s) {', '.join(unknown)}")
+        shown = ", ".join(quoted(h, 40) for h in unknown[:10])
+        more = f" and {len(unknown) - 10} more" if len(unknown) > 10 else ""
+        warnings.append(f"{spec.name}: ignoring unknown column(s) {shown}{more}")
     if missing:
         return None
 
@@ -200,6 +209,19 @@ def _parse_row(spec, columns, record, line, problems) -> dict[str, Any] | None:
             problems.append(ImportProblem(spec.name, line, column.name, str(exc)))
             ok = False
             continue
+        except Exception as exc:  # noqa: BLE001 - any surprise is still this cell's problem
+            # A parser that trips over a value it never imagined must still name the cell,
+            # never end the import with "unexpected OverflowError".
+            problems.append(
+                ImportProblem(
+                    spec.name,
+                    line,
+                    column.name,
+                    f"cannot read {quoted(cell)} ({type(exc).__name__})",
+                )
+            )
+            ok = False
+            continue
         if column.required and isinstance(row[column.name], str) and not row[column.name].strip():
             # Only control characters: nothing is left once they are stripped.
             problems.append(ImportProblem(spec.name, line, column.name, "a value is required"))
@@ -218,13 +240,17 @@ def read_export(directory: Path) -> tuple[dict[str, ParsedFile], list[str]]:
     problems: list[ImportProblem] = []
     warnings: list[str] = []
     if not directory.is_dir():
-        raise FollowupsError(f"{directory} is not a folder (expected a folder of CSV files)")
+        raise FollowupsError(
+            f"{quoted(str(directory), 160, bare=True)} is not a folder "
+            "(expected a folder of CSV files)"
+        )
     parsed: dict[str, ParsedFile] = {}
     for spec in EXPORT_FILES:
         path = directory / spec.name
         if not path.is_file():
             if spec.required:
-                problems.append(ImportProblem(spec.name, None, None, f"missing from {directory}"))
+                where = quoted(str(directory), 160, bare=True)
+                problems.append(ImportProblem(spec.name, None, None, f"missing from {where}"))
             continue
         result = read_file(path, spec, problems, warnings)
         if result is not None:
@@ -249,7 +275,7 @@ def _check_duplicates(parsed: ParsedFile, problems: list[ImportProblem]) -> None
                     parsed.spec.name,
                     line,
                     key,
-                    f"duplicate id {value!r} (first on line {first_line[value]})",
+                    f"duplicate id {quoted(value)} (first on line {first_line[value]})",
                 )
             )
         else:
@@ -270,7 +296,9 @@ def _check_references(parsed, known, problems) -> None:
             value = row.get(column)
             if value is not None and value not in pool:
                 what = column.replace("_id", "")
-                problems.append(ImportProblem(file, line, column, f"unknown {what} {value!r}"))
+                problems.append(
+                    ImportProblem(file, line, column, f"unknown {what} {quoted(value)}")
+                )
 
     check("touchpoints.csv", "candidate_id", known["candidates"])
     check("touchpoints.csv", "role_id", known["roles"])
@@ -382,10 +410,23 @@ def import_export(
                 )
             if file in parsed:
                 say(f"writing {file}")
-                _write_file(conn, model, key, parsed[file])
+                _write_checked(conn, model, key, parsed[file])
         say("linking threads")
         report.threads, report.new_threads = rebuild_threads(conn)
     return report
+
+
+def _write_checked(conn: Connection, model, key: str, parsed: ParsedFile) -> None:
+    """Write a file; should the database still refuse something the checks let through,
+    say which file, and roll back everything (the caller's transaction ends in the raise)."""
+    try:
+        _write_file(conn, model, key, parsed)
+    except (SQLAlchemyError, OverflowError, ValueError) as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+        raise FollowupsError(
+            f"import failed while writing {parsed.spec.name}; nothing was written: "
+            f"{quoted(reason[0] if reason else type(exc).__name__, 160)}"
+        ) from exc
 
 
 def _write_file(conn: Connection, model, key: str, parsed: ParsedFile) -> None:

@@ -195,7 +195,8 @@ def load_snapshot(
         if entry.candidate_id:
             by_candidate[entry.candidate_id].append(entry)
         if entry.email:
-            by_email[entry.email].append(entry)
+            # Normalised again: entries stored by an older release used a looser form.
+            by_email[normalise_email(entry.email)].append(entry)
         if entry.linkedin_url:
             by_linkedin[entry.linkedin_url].append(entry)
     return Snapshot(

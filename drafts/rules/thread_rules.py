@@ -15,7 +15,7 @@ from drafts.rules.context import ThreadContext, TouchpointView
 from drafts.rules.detect import find_opt_out, is_auto_reply, return_date
 from drafts.rules.flags import BLOCK, WARN, Flag, field_evidence, quote, touchpoint_evidence
 from store.clock import iso
-from store.text import email_domain, normalise_company
+from store.text import email_domain, normalise_company, normalise_domain
 
 # An out-of-office reply that names no return date holds the thread this long after it.
 OUT_OF_OFFICE_DEFAULT_HOLD = timedelta(days=7)
@@ -120,7 +120,7 @@ def employee(ctx: ThreadContext) -> Flag | None:
             field_evidence("company", candidate.company),
         )
     domain = email_domain(candidate.email)
-    ours = {d.strip().casefold().lstrip("@") for d in ctx.settings.company.domains} - {""}
+    ours = {normalise_domain(d) for d in ctx.settings.company.domains} - {""}
     # A subdomain (eu.acme-robotics.com) is ours too; a look-alike (notacme-robotics.com) is not.
     if domain and any(domain == d or domain.endswith("." + d) for d in ours):
         return Flag(
