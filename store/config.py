@@ -8,15 +8,96 @@ silently ignored would quietly change who gets messaged.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
+from email.utils import getaddresses
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
+from urllib.parse import parse_qsl, urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from store import FollowupsError
+from store.keymap import keymap_problems
+from store.text import AddressError, check_address, hidden_characters, normalise_domain, quoted
 
 CONFIG_FILE_NAME = "followups.toml"
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_HOST_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
+# Query parameters that carry a credential (Gemini's ?key=, signed URLs' sig=, ...).
+_SECRET_PARAM = re.compile(r"key|token|secret|passw|auth|sig|credential", re.I)
+
+
+def env_name(value: str) -> str:
+    """The NAME of an environment variable. Its value never appears in an error: a secret
+    typed here by mistake (`password_env = "Hunter2-..."`) must not be printed back."""
+    if not _ENV_NAME.fullmatch(value) or len(value) > 128:
+        raise ValueError(
+            "must be the name of an environment variable (letters, digits and _, e.g. "
+            "FOLLOWUPS_SMTP_PASSWORD), not its value; the value given is not shown"
+        )
+    return value
+
+
+EnvName = Annotated[str, AfterValidator(env_name)]
+
+
+def is_secret_key(key: str) -> bool:
+    """Keys whose given values an error never shows: env names (which may hold a secret
+    typed by mistake) and URLs (which may carry credentials)."""
+    return key.endswith(("_env", "url")) or "password" in key or "secret" in key
+
+
+def check_base_url(value: str) -> str:
+    """An http(s) URL with a host and no credentials in it: a key in the URL would end up
+    in flags, metadata and screens; it belongs in the variable `api_key_env` names."""
+    if hidden_characters(value) or any(c.isspace() for c in value):
+        raise ValueError("holds spaces or control characters")
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number in range
+    except ValueError:
+        raise ValueError("is not a URL (expected e.g. http://127.0.0.1:8000/v1)") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(
+            "must be an http:// or https:// URL with a host, e.g. http://127.0.0.1:8000/v1"
+        )
+    if parts.username is not None or parts.password is not None:
+        raise ValueError(
+            "must not hold a user name or password; put the key in the variable api_key_env names"
+        )
+    if any(
+        _SECRET_PARAM.search(name) for name, _ in parse_qsl(parts.query, keep_blank_values=True)
+    ):
+        raise ValueError(
+            "must not carry a key in its query; put it in the variable api_key_env names"
+        )
+    return value
+
+
+def check_sender(value: str) -> str:
+    """`[send] from`: empty (not set), or exactly one address with a domain."""
+    if not value:
+        return value
+    if hidden_characters(value):
+        raise ValueError("holds a line break or control character")
+    found = getaddresses([value])
+    if len(found) != 1 or "@" not in found[0][1]:
+        raise ValueError("must be one address with a domain, e.g. 'Talent <talent@example.com>'")
+    try:
+        check_address(found[0][1])
+    except AddressError as exc:
+        raise ValueError(f"is not an address mail can be sent from: {exc.reason}") from None
+    return value
+
+
+def check_domain(value: str) -> str:
+    """One of our email domains: compared in its normalised form (store.text)."""
+    domain = normalise_domain(value)
+    labels = domain.split(".")
+    if not domain or not all(_HOST_LABEL.fullmatch(label) for label in labels):
+        raise ValueError("is not a domain name, e.g. acme-robotics.com")
+    return value
 
 
 class _Section(BaseModel):
@@ -29,7 +110,7 @@ class CompanySettings(_Section):
 
     name: str = "Our Company"
     aliases: list[str] = []
-    domains: list[str] = []
+    domains: list[Annotated[str, AfterValidator(check_domain)]] = []
     competitors: list[str] = []
     never_contact_companies: list[str] = []
 
@@ -64,9 +145,9 @@ class DraftingSettings(_Section):
 class LlmSettings(_Section):
     """The OpenAI-compatible server used when drafting.engine is "llm"."""
 
-    base_url: str = "http://127.0.0.1:8000/v1"
+    base_url: Annotated[str, AfterValidator(check_base_url)] = "http://127.0.0.1:8000/v1"
     model: str = "gpt-4o-mini"
-    api_key_env: str = "OPENAI_API_KEY"
+    api_key_env: EnvName = "OPENAI_API_KEY"
     timeout_s: float = Field(30, gt=0, le=600)
     max_retries: int = Field(2, ge=0, le=10)
     concurrency: int = Field(8, ge=1, le=256)
@@ -78,15 +159,15 @@ class SmtpSettings(_Section):
     host: str = "127.0.0.1"
     port: int = Field(587, ge=1, le=65535)
     security: Literal["none", "starttls", "ssl"] = "starttls"
-    username_env: str = "FOLLOWUPS_SMTP_USER"
-    password_env: str = "FOLLOWUPS_SMTP_PASSWORD"
+    username_env: EnvName = "FOLLOWUPS_SMTP_USER"
+    password_env: EnvName = "FOLLOWUPS_SMTP_PASSWORD"
     timeout_s: float = Field(30, gt=0, le=600)
 
 
 class SendSettings(_Section):
     """Delivery. A channel with no transport named is only ever a dry run."""
 
-    from_: str = Field("", alias="from")
+    from_: Annotated[str, AfterValidator(check_sender)] = Field("", alias="from")
     email_transport: Literal["smtp", "outbox"] | None = None
     inmail_transport: Literal["outbox"] | None = None
     outbox_dir: str = "outbox"
@@ -151,36 +232,82 @@ def find_config(explicit: str | None) -> Path | None:
 
 
 def _describe(error: dict) -> str:
-    key = ".".join("from" if part == "from_" else str(part) for part in error["loc"])
+    names = [str(part) for part in error["loc"] if not isinstance(part, int)]
+    key = ".".join("from" if name == "from_" else name for name in names)
+    key += "".join(f"[{part}]" for part in error["loc"] if isinstance(part, int))
     if error["type"] == "extra_forbidden":
-        return f"unknown key {key!r}"
+        return f"unknown key {quoted(key)}"
     given = error.get("input")
-    shown = "" if isinstance(given, dict) else f" (got {given!r})"
-    return f"{key}: {error['msg'].lower()}{shown}"
+    message = error["msg"].removeprefix("Value error, ")
+    message = message[:1].lower() + message[1:]
+    if isinstance(given, dict | list) or (names and is_secret_key(names[-1])):
+        return f"{key}: {message}"
+    return f"{key}: {message} (got {quoted(given)})"
 
 
-def load_settings(explicit: str | None = None) -> Settings:
-    """Find, read and validate the config. Raises FollowupsError naming file and key."""
-    path = find_config(explicit)
-    if path is None:
+def load_settings(explicit: str | None = None, *, check_paths: bool = True) -> Settings:
+    """Find, read and validate the config. Raises FollowupsError naming file and key.
+
+    check_paths=False skips the folder checks, for `init`, which creates those folders.
+    """
+    found = find_config(explicit)
+    if found is None:
         return Settings()
+    # The path is printed in every error below: bounded, and no escape sequence in it.
+    path = quoted(str(found), 160, bare=True)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(found.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise FollowupsError(f"config file {path} does not exist") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise FollowupsError(f"cannot read config file {path}: {exc}") from None
+    except OSError as exc:
+        raise FollowupsError(f"cannot read config file {path}: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise FollowupsError(
+            f"cannot read config file {path}: not UTF-8 (byte {exc.start}); save it as UTF-8"
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise FollowupsError(f"{path}: not valid TOML: {exc}") from None
     try:
         settings = Settings.model_validate(raw)
     except ValidationError as exc:
-        problems = "; ".join(_describe(e) for e in exc.errors())
-        raise FollowupsError(f"{path}: {problems}") from None
-    if settings.cadence.max_age_days <= settings.cadence.first_followup_after_days:
-        raise FollowupsError(
-            f"{path}: cadence.max_age_days ({settings.cadence.max_age_days}) must be greater "
-            f"than cadence.first_followup_after_days "
-            f"({settings.cadence.first_followup_after_days})"
+        raise FollowupsError(f"{path}: {_joined([_describe(e) for e in exc.errors()])}") from None
+    settings = settings.model_copy(update={"source": found.resolve()})
+    problems = _cross_checks(settings, check_paths=check_paths)
+    if problems:
+        raise FollowupsError(f"{path}: {_joined(problems)}")
+    return settings
+
+
+def _joined(problems: list[str], shown: int = 8) -> str:
+    """Every problem at once, but a file of a thousand bad keys is still a short message."""
+    more = f"; and {len(problems) - shown} more" if len(problems) > shown else ""
+    return "; ".join(problems[:shown]) + more
+
+
+def _cross_checks(settings: Settings, *, check_paths: bool) -> list[str]:
+    """What no single key can say alone: ranges between keys, folders, the key map."""
+    problems = []
+    cadence = settings.cadence
+    if cadence.max_age_days <= cadence.first_followup_after_days:
+        problems.append(
+            f"cadence.max_age_days ({cadence.max_age_days}) must be greater than "
+            f"cadence.first_followup_after_days ({cadence.first_followup_after_days})"
         )
-    return settings.model_copy(update={"source": path.resolve()})
+    for binding_id, problem in keymap_problems(settings.review.keys):
+        shown = binding_id if binding_id.isidentifier() else quoted(binding_id, 40)
+        problems.append(f"review.keys.{shown}: {problem}")
+    if check_paths and "templates_dir" in settings.drafting.model_fields_set:
+        # Set explicitly, it names the team's templates: falling back to the built-in ones
+        # because of a typo would send text nobody on the team wrote.
+        folder = settings.resolve_path(settings.drafting.templates_dir)
+        if not folder.is_dir():
+            problems.append(
+                f"drafting.templates_dir: no folder {quoted(settings.drafting.templates_dir)} "
+                "(create it, or remove the key to use the built-in templates)"
+            )
+    send = settings.send
+    if check_paths and "outbox" in (send.email_transport, send.inmail_transport):
+        outbox = settings.resolve_path(send.outbox_dir)
+        if outbox.exists() and not outbox.is_dir():
+            problems.append(f"send.outbox_dir: {quoted(send.outbox_dir)} is a file, not a folder")
+    return problems

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
+import sqlite3
 from pathlib import Path
 
 import platformdirs
@@ -10,13 +13,15 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from alembic.util import CommandError
+from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, SQLAlchemyError
 from sqlmodel import Session
 
 from store.errors import FollowupsError
 from store.locks import MIGRATION_LOCK_KEY, take
+from store.text import quoted
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # A busy SQLite writer makes others wait this long before "database is locked" can surface.
@@ -44,8 +49,33 @@ def resolve_db_url(db: str | None) -> str:
 
 
 def describe_url(url: str) -> str:
-    """A URL fit to print: the password hidden."""
-    return make_url(url).render_as_string(hide_password=True)
+    """A URL fit to print: the password hidden, even in a URL too broken to parse."""
+    try:
+        shown = make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        shown = re.sub(r"(://[^/@]*?:)[^/@]*@", r"\1***@", url)
+    return quoted(shown, 160, bare=True)
+
+
+def _url_problem(url: str, exc: BaseException) -> FollowupsError:
+    """One line for a --db that cannot even become an engine."""
+    shown = describe_url(url)
+    if isinstance(exc, NoSuchModuleError):
+        kind = url.split("://", 1)[0]
+        return FollowupsError(
+            f"cannot open database {shown}: {quoted(kind, 40)} is not a kind of database "
+            "followups knows (use a SQLite file path or postgresql+psycopg://...)"
+        )
+    if isinstance(exc, ImportError):
+        return FollowupsError(
+            f"cannot open database {shown}: its driver is not installed "
+            f"({quoted(exc.name or str(exc), 60)}); followups supports SQLite and "
+            "PostgreSQL (postgresql+psycopg://...)"
+        )
+    return FollowupsError(
+        f"cannot open database {shown}: not a database URL or file path "
+        "(e.g. sqlite:///followups.db, postgresql+psycopg://user@host/db, or a file path)"
+    )
 
 
 def make_engine(url: str) -> Engine:
@@ -105,24 +135,80 @@ def upgrade(engine: Engine) -> None:
 
 
 def open_store(db: str | None, *, create: bool = True) -> Engine:
-    """Resolve, open and migrate the store, turning connection failures into one clear line.
+    """Resolve, open and migrate the store, turning every failure into one clear line.
 
     With create=False a SQLite file that does not exist yet is an error, not a new store.
+    A database that holds other tables but no followups schema is never written to.
     """
     url = resolve_db_url(db)
-    database = make_url(url).database if make_url(url).get_backend_name() == "sqlite" else None
+    try:
+        parsed = make_url(url)
+        database = parsed.database if parsed.get_backend_name() == "sqlite" else None
+        engine = make_engine(url)
+    except (ArgumentError, NoSuchModuleError, ImportError, ValueError) as exc:
+        raise _url_problem(url, exc) from exc
     if not create and database not in (None, "", ":memory:") and not Path(database).exists():
         raise FollowupsError(
-            f"no store at {database}: check --db, or create one with "
+            f"no store at {quoted(database, 160)}: check --db, or create one with "
             "`followups init`, `followups import DIR` or `followups demo`"
         )
-    engine = make_engine(url)
     try:
+        _refuse_foreign(engine)
         upgrade(engine)
-    except OperationalError as exc:
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        raise FollowupsError(f"cannot open database {describe_url(url)}: {reason}") from exc
+    except FollowupsError:
+        engine.dispose()
+        raise
+    except (SQLAlchemyError, CommandError, ImportError, OSError) as exc:
+        engine.dispose()
+        raise FollowupsError(f"cannot open database {describe_url(url)}: {_reason(exc)}") from exc
     return engine
+
+
+def _reason(exc: BaseException) -> str:
+    """The first line of what the database said, made fit for one line of a terminal."""
+    if isinstance(exc, DatabaseError) and "file is not a database" in str(exc.orig):
+        return "the file is not a SQLite database (is --db pointing at the right file?)"
+    if isinstance(exc, CommandError):
+        # An alembic revision this release does not know: a newer followups made the store.
+        return f"its schema is from another release of followups ({exc})"
+    original = getattr(exc, "orig", None) or exc
+    lines = str(original).strip().splitlines()
+    return quoted(lines[0], 200, bare=True) if lines else type(exc).__name__
+
+
+def _existing_tables(engine: Engine) -> set[str]:
+    """The tables already there, read without writing anything.
+
+    An existing SQLite file is opened read-only by sqlite3 itself: the engine's connect
+    hook switches on WAL, which rewrites the header of whatever file --db names.
+    """
+    database = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
+    if database in (None, "", ":memory:"):
+        with engine.connect() as conn:
+            return set(inspect(conn).get_table_names())
+    path = Path(database)
+    if not path.is_file():
+        return set()
+    try:
+        with contextlib.closing(
+            sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        ) as conn:
+            rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError("reading the schema", None, exc) from exc
+    return {name for (name,) in rows}
+
+
+def _refuse_foreign(engine: Engine) -> None:
+    """A database with tables of its own but no followups schema belongs to something
+    else: migrating it would write our tables into another application's data."""
+    tables = _existing_tables(engine)
+    if tables and "alembic_version" not in tables:
+        shown = ", ".join(sorted(tables)[:5])
+        raise FollowupsError(
+            f"cannot open database {describe_url(str(engine.url))}: it holds other tables "
+            f"({quoted(shown, 80)}) and is not a followups store; choose another --db"
+        )
 
 
 def session(engine: Engine) -> Session:

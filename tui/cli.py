@@ -15,7 +15,7 @@ import typer
 
 from store import FollowupsError
 from store.audit import set_automation
-from store.config import CONFIG_FILE_NAME
+from store.config import CONFIG_FILE_NAME, load_settings
 from store.db import describe_url, open_store, resolve_db_url
 from store.importer import import_export
 from tui import (
@@ -34,7 +34,6 @@ from tui.common import (
     open_context,
     out,
     reviewer_name,
-    settings_for,
 )
 
 HELP = """Review-first follow-ups for recruiting teams.
@@ -82,7 +81,8 @@ def init(ctx: typer.Context, db: DbOption = None, config: ConfigOption = None) -
         example = resources.files("store").joinpath("followups.example.toml").read_text("utf-8")
         target.write_text(example, encoding="utf-8")
         out.print(f"wrote an example config: {target} (edit [company] first)")
-    settings = settings_for(ctx, str(target))
+    # The folders the config names are what init is about to create: not checked yet.
+    settings = load_settings(str(target), check_paths=False)
     templates = settings.resolve_path(settings.drafting.templates_dir)
     from drafts.writing.render import write_default_templates
 

@@ -44,6 +44,7 @@ def test_the_documented_example_is_valid(tmp_path):
     from importlib import resources
 
     example = resources.files("store").joinpath("followups.example.toml").read_text("utf-8")
+    (tmp_path / "templates").mkdir()  # it names templates_dir, which `init` creates
     settings = load_settings(str(write(tmp_path / "example.toml", example)))
     assert settings.company.name == "Acme Robotics"
     assert settings.cadence.first_followup_after_days == 7
@@ -188,12 +189,14 @@ def test_env_var_beats_the_current_folder(tmp_path, monkeypatch):
 
 def test_relative_templates_dir_resolves_against_the_config_folder(tmp_path):
     config = write(tmp_path / "team" / "followups.toml", '[drafting]\ntemplates_dir = "tpl"\n')
+    (tmp_path / "team" / "tpl").mkdir()
     settings = load_settings(str(config))
     assert settings.resolve_path(settings.drafting.templates_dir) == (tmp_path / "team" / "tpl")
 
 
 def test_relative_config_path_still_resolves_against_its_own_folder(tmp_path, monkeypatch):
     write(tmp_path / "team" / "followups.toml", '[drafting]\ntemplates_dir = "tpl"\n')
+    (tmp_path / "team" / "tpl").mkdir()
     monkeypatch.chdir(tmp_path)
     settings = load_settings("team/followups.toml")
     monkeypatch.chdir(tmp_path / "cwd")  # a later chdir must not move the templates
@@ -203,6 +206,7 @@ def test_relative_config_path_still_resolves_against_its_own_folder(tmp_path, mo
 
 def test_absolute_templates_dir_is_kept(tmp_path):
     absolute = tmp_path / "shared" / "templates"
+    absolute.mkdir(parents=True)
     config = write(tmp_path / "team.toml", f'[drafting]\ntemplates_dir = "{absolute}"\n')
     settings = load_settings(str(config))
     assert settings.resolve_path(settings.drafting.templates_dir) == absolute
