@@ -20,6 +20,8 @@ INVISIBLE = re.compile(
     "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
     "\u2060-\u2064\u2066-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\U000e0000-\U000e0fff]"
 )
+# Unicode categories that never show as a visible character of their own.
+_UNSEEN_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp", "Zs"}
 # What an error message may show of a bad value: enough to find it, never a megabyte.
 QUOTE_LIMIT = 80
 
@@ -75,9 +77,16 @@ def quoted(value: object, limit: int = QUOTE_LIMIT, *, bare: bool = False) -> st
 
 
 def hidden_characters(value: str) -> list[str]:
-    """The control and invisible characters in `value`, as U+XXXX names (for an error)."""
-    found = {m.group(0) for m in _CONTROL.finditer(value)} | set(INVISIBLE.findall(value))
-    found |= {c for c in value if c in "\t\n\r"}
+    """The characters of `value` a reader cannot see or tell apart, as U+XXXX (for an error):
+    controls, format characters (zero-width, bidi, soft hyphen, tags), unassigned and
+    private-use code points, line/paragraph separators, every space but U+0020, and the
+    blank letters INVISIBLE lists (Hangul fillers)."""
+    found = {
+        c
+        for c in value
+        if c != " "
+        and (unicodedata.category(c) in _UNSEEN_CATEGORIES or c.isspace() or INVISIBLE.match(c))
+    }
     return [f"U+{ord(c):04X}" for c in sorted(found)]
 
 

@@ -73,6 +73,10 @@ CASES = {
     "tab in a role id": ("roles.csv", 0, "role_id", "r\t1"),
     "word joiner in a recruiter": ("recruiters.csv", 0, "recruiter", "s\u2060am"),
     "soft hyphen in a suppression's candidate": ("suppressions.csv", 0, "candidate_id", "c\xad1"),
+    "no-break space ending an id": ("candidates.csv", 1, "candidate_id", "c1\u00a0"),
+    "line separator in an id": ("touchpoints.csv", 1, "touchpoint_id", "t\u20282"),
+    "private-use character in a role": ("touchpoints.csv", 0, "role_id", "r1\ue000"),
+    "BOM inside a recruiter handle": ("touchpoints.csv", 0, "recruiter", "\ufeffsam"),
     # Addresses no mail library can write.
     "two dots": ("candidates.csv", 1, "email", "a..b@example.org"),
     "comma": ("candidates.csv", 1, "email", "a,b@example.org"),
