@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 from builders import NOW, basic_team, context, make_settings
 
-from drafts import rules
-from drafts.context import load_snapshot, thread_view
+from drafts.rules import thread_rules as rules
+from drafts.rules.context import load_snapshot, thread_view
 from store import models
 from store.text import email_domain, normalise_domain, normalise_email
 
