@@ -20,6 +20,7 @@ from jinja2 import TemplateError, TemplateNotFound
 
 from drafts.rules.context import ThreadContext
 from drafts.rules.pipeline import LlmText
+from drafts.writing.bounded import render_bounded
 from drafts.writing.render import RenderProblem, TemplateBook, template_context
 from store.config import LlmSettings, Settings
 
@@ -176,10 +177,13 @@ def build_prompt(template: LlmTemplate, ctx: ThreadContext, llm: LlmSettings) ->
         "data": block,
     }
     try:
-        system = template.system.render(variables).strip()
-        user = template.user.render(variables).strip()
-    except TemplateError as exc:
-        raise RenderProblem(f"template {template.name}: {exc}") from None
+        system = render_bounded(template.system, variables).strip()
+        user = render_bounded(template.user, variables).strip()
+    except Exception as exc:
+        # The prompts run in the body templates' sandbox and bounds (bounded.py): a runaway
+        # or failing prompt is that thread's template error, never the whole run's.
+        message = exc if isinstance(exc, TemplateError) else f"{type(exc).__name__}: {exc}"
+        raise RenderProblem(f"template {template.name}: {message}") from None
     if user.count(block) != 1 or block in system:
         raise RenderProblem(
             f"template {template.name}: the user prompt must hold {{{{ data }}}} exactly once, "

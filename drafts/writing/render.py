@@ -20,10 +20,10 @@ from jinja2 import (
     TemplateNotFound,
     TemplateSyntaxError,
 )
-from jinja2.sandbox import SandboxedEnvironment
 
 from drafts.rules.context import ThreadContext
 from drafts.rules.flags import Flag
+from drafts.writing.bounded import RENDER_SECONDS, BoundedSandbox, RenderTimedOut, render_bounded
 from store.config import Settings
 from store.enums import Channel
 from store.words import MONTHS, reply_subject
@@ -103,7 +103,7 @@ class TemplateBook:
         self.user_dir = settings.resolve_path(settings.drafting.templates_dir)
         loaders = [FileSystemLoader(str(self.user_dir))] if self.user_dir.is_dir() else []
         loaders.append(FileSystemLoader(str(BUILTIN_TEMPLATES)))
-        self.env = SandboxedEnvironment(
+        self.env = BoundedSandbox(
             loader=ChoiceLoader(loaders),
             undefined=StrictUndefined,
             autoescape=False,
@@ -111,6 +111,10 @@ class TemplateBook:
             trim_blocks=True,
         )
         self._cache: dict[tuple[str, str | None], Any] = {}  # a template or its RenderProblem
+        # A template that ran out of time once in this run is not run again: at two seconds
+        # a thread, a runaway loop would otherwise hold a team's run for an hour.
+        self._timed_out: dict[str, RenderProblem] = {}
+        self.seconds = RENDER_SECONDS
 
     def names_for(self, channel: str, role_id: str | None) -> list[str]:
         """Template names tried for a thread: the role's own first, then the channel's."""
@@ -153,15 +157,21 @@ class TemplateBook:
 
     def render_with(self, template, ctx: ThreadContext) -> Rendered:
         """Write the follow-up for a thread with this compiled template, or RenderProblem."""
+        if template.name in self._timed_out:
+            raise self._timed_out[template.name]
         try:
-            body = template.render(template_context(ctx)).strip()
+            body = render_bounded(template, template_context(ctx), seconds=self.seconds).strip()
         except Exception as exc:
             # Any failure inside a user's template (an undefined name, a blocked attribute,
-            # a division by zero) costs that thread its draft, never the whole run.
+            # a division by zero, a bound of bounded.py) costs that thread its draft, never
+            # the whole run.
             message = exc if isinstance(exc, TemplateError) else f"{type(exc).__name__}: {exc}"
-            raise RenderProblem(
+            problem = RenderProblem(
                 _describe(message, template.name, _template_line(exc, template))
-            ) from None
+            )
+            if isinstance(exc, RenderTimedOut):
+                self._timed_out[template.name] = problem
+            raise problem from None
         if not body:
             raise RenderProblem(f"template {template.name} rendered an empty body")
         limit = self.settings.drafting.max_body_chars
