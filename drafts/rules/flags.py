@@ -8,6 +8,7 @@ from typing import Any
 from drafts.rules.context import TouchpointView
 from store.clock import iso
 from store.enums import Severity
+from store.text import clean
 
 BLOCK = Severity.BLOCK
 WARN = Severity.WARN
@@ -40,7 +41,8 @@ class Flag:
 
 def quote(text: str | None) -> str:
     """A short, single-line quote of untrusted text, for evidence."""
-    flat = " ".join((text or "").split())
+    # Server replies and model errors are quoted here too: no escape sequence survives.
+    flat = " ".join(clean(text or "").split())
     return flat if len(flat) <= QUOTE_CHARS else flat[: QUOTE_CHARS - 1] + "…"
 
 

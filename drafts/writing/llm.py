@@ -35,10 +35,12 @@ in which ``<``, ``>``, ``&`` and every invisible or control character are \\u-es
 no value can close the block or hide text in it. The candidate's ATS notes are not sent.
 The model gets no tools.
 
-Transport: ``timeout_s`` bounds each attempt (connect, write, read); ``max_retries`` is the
-client's own: it retries connection errors, timeouts, 408, 409, 429 and 5xx, waiting what
-``Retry-After``/``retry-after-ms`` says (up to 120 s; a longer demand is not retried) or
-else backing off 0.5 s to 8 s. At most ``concurrency`` requests are in flight.
+Transport (drafts.writing.llm_call): ``timeout_s`` bounds each attempt wall-clock, body
+included; a thread's attempts and the waits between them share a total deadline of
+``timeout_s × (max_retries + 1)``; connection errors, timeouts, 408, 409, 429 and 5xx are
+retried. Any malformed answer (not JSON, no choices, a null message, content that is not
+text, an error object with status 200) is that thread's ``llm_fallback``. At most
+``concurrency`` requests are in flight.
 
 Each draft's ``llm_meta`` records model, prompt_hash (sha256 of the request), tokens,
 latency_ms, the LLM template and, after a fallback, the error.
@@ -53,11 +55,12 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from openai import APIConnectionError, APIStatusError, APITimeoutError, AsyncOpenAI, OpenAIError
+from openai import AsyncOpenAI
 
 from drafts.rules.context import ThreadContext
 from drafts.rules.flags import WARN, Flag, quote
 from drafts.rules.llm_checks import injection_flag, output_flags
+from drafts.writing.llm_call import Answer, LlmFailure, complete
 from drafts.writing.prompts import SENT_FIELDS, Prompt, PromptBook, build_prompt
 from drafts.writing.render import Rendered, RenderProblem, TemplateBook, follow_up_subject
 from store.config import LlmSettings, Settings
@@ -67,29 +70,13 @@ LOCAL_KEY = "no-key-for-local-server"
 Result = tuple[Rendered | RenderProblem, list[Flag], dict[str, Any] | None]
 
 
-class LlmFailure(Exception):
-    """The model answered, but not with a usable draft."""
-
-
-def describe(error: BaseException, llm: LlmSettings) -> str:
-    """One line a reviewer can act on."""
-    tries = f"{llm.max_retries + 1} attempt(s)"
-    if isinstance(error, APITimeoutError):
-        return f"no answer within {llm.timeout_s:g}s ({tries})"
-    if isinstance(error, APIConnectionError):
-        return f"cannot reach {llm.base_url} ({tries})"
-    if isinstance(error, APIStatusError):
-        return f"HTTP {error.status_code} from the model server ({tries}): {quote(error.message)}"
-    return quote(str(error)) or type(error).__name__
-
-
 def make_client(llm: LlmSettings) -> AsyncOpenAI:
-    """The official async client: its own retries (429/5xx, Retry-After) and timeout."""
+    """The official async client; llm_call retries, under a wall clock the client lacks."""
     return AsyncOpenAI(
         base_url=llm.base_url,
         api_key=os.environ.get(llm.api_key_env) or LOCAL_KEY,
         timeout=llm.timeout_s,
-        max_retries=llm.max_retries,
+        max_retries=0,
     )
 
 
@@ -145,18 +132,19 @@ class LlmRenderer:
         try:
             async with bound:
                 started = time.perf_counter()
-                response = await client.chat.completions.create(**prompt.request)
-            body = self._answer(response)
-        except (OpenAIError, LlmFailure) as error:
+                answer = await complete(client, prompt.request, self.settings.llm)
+            body = self._answer(answer)
+        except Exception as error:
+            # Whatever the server did (LlmFailure names it), and even a fault of ours in
+            # reading it, costs this thread the model's draft, never the run its drafts.
             latency = round((time.perf_counter() - started) * 1000)
             return self._fallback(ctx, prompt, error, latency, flags)
         latency = round((time.perf_counter() - started) * 1000)
-        usage = response.usage
         meta = {
-            "model": response.model or prompt.request["model"],
+            "model": answer.model or prompt.request["model"],
             "prompt_hash": prompt.prompt_hash,
-            "prompt_tokens": usage.prompt_tokens if usage else None,
-            "completion_tokens": usage.completion_tokens if usage else None,
+            "prompt_tokens": answer.prompt_tokens,
+            "completion_tokens": answer.completion_tokens,
             "latency_ms": latency,
             "llm_template": prompt.template.name,
         }
@@ -169,14 +157,11 @@ class LlmRenderer:
         )
         return Rendered(follow_up_subject(ctx), body, prompt.template.name), flags, meta
 
-    def _answer(self, response) -> str:
+    def _answer(self, answer: Answer) -> str:
         """The draft's text, or LlmFailure: a cut-off, empty or over-long answer is no draft."""
-        if not response.choices:
-            raise LlmFailure("the model returned no choices")
-        choice = response.choices[0]
-        if choice.finish_reason != "stop":
-            raise LlmFailure(f"the model stopped early (finish_reason = {choice.finish_reason})")
-        body = (choice.message.content or "").strip()
+        if answer.finish_reason != "stop":
+            raise LlmFailure(f"the model stopped early (finish_reason = {answer.finish_reason})")
+        body = answer.body.strip()
         if not body:
             raise LlmFailure("the model returned an empty answer")
         limit = self.settings.drafting.max_body_chars
@@ -186,7 +171,10 @@ class LlmRenderer:
 
     def _fallback(self, ctx, prompt: Prompt, error, latency: int, flags: list[Flag]) -> Result:
         """The channel's Jinja template instead, flagged with the model's error."""
-        reason = describe(error, self.settings.llm)
+        if isinstance(error, LlmFailure):
+            reason = str(error)
+        else:
+            reason = quote(f"unexpected {type(error).__name__}: {error}")
         try:
             text = self.book.render(ctx)
         except RenderProblem as problem:

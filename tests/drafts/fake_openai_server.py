@@ -36,6 +36,12 @@ class Reply:
     finish_reason: str = "stop"
     headers: dict[str, str] = field(default_factory=dict)
     hang: bool = False  # never answer (until the server stops)
+    # A malformed answer: this body exactly (bytes), or this JSON document, in place of a
+    # completion, with this Content-Type.
+    raw: bytes | None = None
+    document: Any = None
+    content_type: str = "application/json"
+    trickle_s: float = 0.0  # send the body one byte at a time, this long apart
 
 
 Behaviour = Callable[[dict[str, Any], int], Reply]
@@ -207,24 +213,34 @@ def _handler_for(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                     return
                 if server.latency_s:
                     time.sleep(server.latency_s)
-                if reply.status != 200:
+                if reply.raw is not None or reply.document is not None:
+                    self._send(reply.status, reply.document, reply.headers, reply=reply)
+                elif reply.status != 200:
                     error = {"error": {"message": f"fake error {reply.status}", "type": "fake"}}
                     self._send(reply.status, error, reply.headers)
                 else:
-                    self._send(200, _completion(body, reply, n), reply.headers)
+                    self._send(200, _completion(body, reply, n), reply.headers, reply=reply)
             finally:
                 server._end()
 
-        def _send(self, status: int, payload: dict, headers: dict[str, str] | None = None):
-            data = json.dumps(payload).encode()
+        def _send(self, status: int, payload: Any, headers=None, reply: Reply | None = None):
+            reply = reply or Reply()
+            data = reply.raw if reply.raw is not None else json.dumps(payload).encode()
             self.send_response(status)
-            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Type", reply.content_type)
             self.send_header("Content-Length", str(len(data)))
             for name, value in (headers or {}).items():
                 self.send_header(name, value)
             self.end_headers()
             # The client may have given up (a timeout): then there is nobody to tell.
             with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                self.wfile.write(data)
+                if not reply.trickle_s:
+                    self.wfile.write(data)
+                    return
+                for index in range(len(data)):
+                    if server._stopping.wait(reply.trickle_s):
+                        return
+                    self.wfile.write(data[index : index + 1])
+                    self.wfile.flush()
 
     return Handler

@@ -75,15 +75,12 @@ def test_an_email_draft_answers_the_initial_subject(tmp_path):
     assert text.subject == "Re: Robotics at Acme" and text.template == "email.llm.toml"
 
 
-def test_429_with_retry_after_is_retried_by_the_client_then_succeeds(tmp_path):
+def test_429_with_retry_after_is_retried_then_succeeds(tmp_path):
     with FakeOpenAI(rate_limited_first) as server:
         [(text, flags, meta)] = render(llm_settings(server, tmp_path), [context()])
-        headers = server.headers
     assert isinstance(text, Rendered) and text.template == "inmail.llm.toml"
     assert "llm_fallback" not in [f.code for f in flags] and "error" not in meta
     assert server.count == 2
-    # The client's own retry (it waits out Retry-After before sending this one).
-    assert headers[1].get("x-stainless-retry-count") == "1"
 
 
 def test_500_until_the_retries_run_out_falls_back_to_the_jinja_template(tmp_path):
@@ -103,7 +100,7 @@ def test_a_server_that_never_answers_times_out_and_falls_back(tmp_path):
         [(text, flags, meta)] = render(settings, [context()])
     assert server.count == 1
     assert isinstance(text, Rendered) and text.template == "inmail.j2"
-    assert "no answer within 0.5s" in fallback_flag(flags).evidence["error"]
+    assert "no complete answer within 0.5s" in fallback_flag(flags).evidence["error"]
     assert meta["prompt_tokens"] is None
 
 
