@@ -27,27 +27,10 @@ from difflib import SequenceMatcher
 
 from drafts.rules.context import ThreadContext
 from drafts.rules.flags import WARN, Flag, quote
+from drafts.rules.injection import INVISIBLE, visible
 from drafts.rules.text_checks import text_flags
 from store.text import normalise_company
 from store.words import MONTHS, WEEKDAYS
-
-# Zero-width, joiners, word joiner, BOM, Mongolian vowel separator, bidi marks, embeddings,
-# overrides and isolates, and the Unicode tag block (invisible "ASCII smuggling").
-INVISIBLE = re.compile(
-    "[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u180e\u061c\U000e0000-\U000e007f]"
-)
-INSTRUCTION_LIKE = re.compile(
-    r"\b(?:ignore|disregard|forget|override)\b.{0,40}?\b(?:previous|prior|above|earlier|all|"
-    r"your|the)\b.{0,30}?\b(?:instructions?|prompts?|rules?|directions?|context)\b"
-    r"|^\s*(?:system|assistant|developer|user)\s*:"
-    r"|\b(?:new|updated|real)\s+instructions?\b"
-    r"|\byou\s+are\s+now\b|\bact\s+as\b|\bpretend\s+(?:to\s+be|you)\b"
-    r"|\b(?:reveal|print|repeat|show)\b.{0,20}?\b(?:system\s+)?prompt\b"
-    r"|<\|?\s*(?:im_start|im_end|system|endoftext)\s*\|?>|\[/?INST\]|###\s*instruction"
-    r"|\{\{|\{%",
-    re.I | re.M,
-)
-CANDIDATE_FIELDS = ("full_name", "first_name", "company", "title", "location", "notes")
 
 GREETING = re.compile(
     r"^\s*(?:hi|hello|hey|dear|greetings|good\s+(?:morning|afternoon|evening)|hallo|hola|"
@@ -99,11 +82,6 @@ REPEAT_RATIO = 0.7
 REPEAT_RUN_CHARS = 80
 
 
-def visible(text: str) -> str:
-    """Invisible characters made visible, for evidence: "Ana<U+200B>"."""
-    return INVISIBLE.sub(lambda m: f"<U+{ord(m.group(0)):04X}>", text)
-
-
 def _fold(text: str) -> str:
     return INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).casefold()
 
@@ -120,41 +98,6 @@ def _flag(code: str, message: str, text: str, match: re.Match | None = None, **e
 
 
 # --- the candidate's record -------------------------------------------------------------
-
-
-def injection_flag(ctx: ThreadContext, sent_fields: set[str]) -> Flag | None:
-    """Instruction-like text or invisible characters in the candidate's own fields."""
-    findings = []
-    for name in CANDIDATE_FIELDS:
-        value = getattr(ctx.candidate, name) or ""
-        hidden = sorted({f"U+{ord(c):04X}" for c in INVISIBLE.findall(value)})
-        if hidden:
-            findings.append({"field": name, "characters": hidden, "quote": quote(visible(value))})
-        match = INSTRUCTION_LIKE.search(value)
-        if match:
-            findings.append(
-                {
-                    "field": name,
-                    "found": match.group(0).strip(),
-                    "quote": _around(value, match.start(), match.end()),
-                }
-            )
-    if not findings:
-        return None
-    first = findings[0]
-    what = "invisible characters" if "characters" in first else "instruction-like text"
-    return Flag(
-        "injection_suspect",
-        WARN,
-        f"The candidate's {first['field'].replace('_', ' ')} holds {what}; "
-        "read the draft with that in mind",
-        {
-            "field": first["field"],
-            "quote": first["quote"],
-            "sent_to_model": first["field"] in sent_fields,
-            "findings": findings[:6],
-        },
-    )
 
 
 # --- the model's text -------------------------------------------------------------------

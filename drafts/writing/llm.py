@@ -59,7 +59,8 @@ from openai import AsyncOpenAI
 
 from drafts.rules.context import ThreadContext
 from drafts.rules.flags import WARN, Flag, quote
-from drafts.rules.llm_checks import injection_flag, output_flags
+from drafts.rules.injection import injection_flag
+from drafts.rules.llm_checks import output_flags
 from drafts.writing.llm_call import Answer, LlmFailure, complete
 from drafts.writing.prompts import SENT_FIELDS, Prompt, PromptBook, build_prompt
 from drafts.writing.render import Rendered, RenderProblem, TemplateBook, follow_up_subject
