@@ -303,7 +303,7 @@ class Sender:
                         finished = None
                         continue  # no longer ours: someone settled it meanwhile
                     finished, flying = None, item
-                    outcome = self.transports[item.draft["channel"]].deliver(item.outgoing)
+                    outcome = self._send_one(item)
                     finished, flying = (item, outcome), None
                     if outcome.transport_down:
                         keep_going = False
@@ -314,6 +314,16 @@ class Sender:
                 given_back = [c.draft["id"] for c in remaining]
                 self._commit(conn, finished, start=None, give_back=given_back)
         return keep_going
+
+    def _send_one(self, item: Claimed) -> Outcome:
+        """One delivery. A transport answers with an Outcome; should it raise all the same,
+        the message may have left (unknown), and the batch goes on with a fresh connection."""
+        transport = self.transports[item.draft["channel"]]
+        try:
+            return transport.deliver(item.outgoing)
+        except Exception as exc:
+            transport.close()
+            return Outcome("unknown", f"the transport failed: {type(exc).__name__}: {exc}")
 
     def _commit(self, conn, finished, *, start: Claimed | None, give_back: list[int] = ()) -> bool:
         """One transaction: the last outcome, the next attempt's mark, drafts given back."""

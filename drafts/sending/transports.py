@@ -9,6 +9,7 @@ after the whole message reached the relay and before its answer came back is `un
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import re
@@ -26,11 +27,21 @@ from typing import Literal, Protocol
 from store import FollowupsError
 from store.clock import iso
 from store.config import Settings, SmtpSettings
+from store.text import AddressError, check_address, clean
 
 OutcomeStatus = Literal["sent", "retry", "failed", "unknown"]
 # "5.1.1": the enhanced status code for "no such mailbox" (RFC 3463).
 NO_SUCH_MAILBOX = re.compile(rb"\b5\.1\.1\b")
 _LEADING_DOT = re.compile(rb"(?m)^\.")
+# How much of a relay's reply (or an error about it) is kept: enough to act on.
+DETAIL_CHARS = 300
+
+
+def server_text(value: str) -> str:
+    """A relay's reply or an error text, as the store keeps and a terminal shows it: one line,
+    no control characters or escape sequences, at most DETAIL_CHARS."""
+    flat = " ".join(clean(value or "").split())
+    return flat if len(flat) <= DETAIL_CHARS else flat[: DETAIL_CHARS - 1] + "…"
 
 
 @dataclass(frozen=True)
@@ -59,6 +70,34 @@ class Outcome:
     no_such_mailbox: bool = False
     # The relay cannot be reached at all: stop this run instead of trying every draft.
     transport_down: bool = False
+
+    def __post_init__(self) -> None:
+        # Every detail may quote a server: cleaned here, once, for the store and the terminal.
+        object.__setattr__(self, "detail", server_text(self.detail))
+
+
+def addressed(message: Outgoing, *, smtputf8: bool) -> Outgoing | Outcome:
+    """The message with its recipient as it goes on the wire (an international domain in
+    its xn-- form), or a `failed` Outcome when no message can carry the address. Asked
+    before anything leaves, so a bad address costs its draft only, never the batch."""
+    if not message.to_email:
+        return message
+    try:
+        checked = check_address(message.to_email, international_local=smtputf8)
+    except AddressError as exc:
+        return Outcome("failed", f"nothing was sent: {exc}")
+    wire = checked.ascii or (checked.written if smtputf8 else None)
+    if wire is None:
+        return Outcome("failed", f"nothing was sent: {message.to_email!r} needs SMTPUTF8")
+    return dataclasses.replace(message, to_email=wire)
+
+
+def message_bytes(message: Outgoing) -> bytes | Outcome:
+    """The message as bytes, or a `failed` Outcome naming what the email library refused."""
+    try:
+        return build_message(message).as_bytes(policy=policy.SMTP)
+    except Exception as exc:  # the email package raises several kinds; nothing has left
+        return Outcome("failed", f"nothing was sent: the message cannot be written: {exc}")
 
 
 class Transport(Protocol):
@@ -167,12 +206,18 @@ class SmtpTransport:
         no return (the message's last byte reaching the relay)."""
         if not message.to_email:
             return Outcome("failed", "the candidate has no email address")
+        # The address and the message are checked before the relay is touched.
+        message = addressed(message, smtputf8=False)
+        if isinstance(message, Outcome):
+            return message
+        payload = message_bytes(message)
+        if isinstance(payload, Outcome):
+            return payload
         try:
             conn = self._connection()
         except (OSError, smtplib.SMTPException) as exc:
             self._forget()
             return Outcome("retry", f"cannot reach the SMTP relay: {exc}", transport_down=True)
-        payload = build_message(message).as_bytes(policy=policy.SMTP)
         try:
             for stage, command in (
                 ("MAIL FROM", lambda: conn.mail(self.envelope_from)),
@@ -233,10 +278,16 @@ class OutboxTransport:
         name = f"{message.channel}-{message.draft_id:06d}.eml"
         final = self.folder / name
         temp = self.folder / f".{name}.{os.getpid()}.tmp"
+        message = addressed(message, smtputf8=True)
+        if isinstance(message, Outcome):
+            return message
+        payload = message_bytes(message)
+        if isinstance(payload, Outcome):
+            return payload
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             with temp.open("wb") as handle:
-                handle.write(build_message(message).as_bytes(policy=policy.SMTP))
+                handle.write(payload)
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(temp, final)
