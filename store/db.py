@@ -15,7 +15,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 from sqlalchemy import Engine, create_engine, event, inspect
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, SQLAlchemyError
 from sqlmodel import Session
 
@@ -25,7 +25,38 @@ from store.text import quoted
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # A busy SQLite writer makes others wait this long before "database is locked" can surface.
+# Tests set $FOLLOWUPS_SQLITE_BUSY_TIMEOUT_S low, to see a lock in seconds, not half a minute.
 SQLITE_BUSY_TIMEOUT_S = 30
+BUSY_TIMEOUT_ENV = "FOLLOWUPS_SQLITE_BUSY_TIMEOUT_S"
+
+
+def sqlite_busy_timeout_s() -> float:
+    """The busy timeout: $FOLLOWUPS_SQLITE_BUSY_TIMEOUT_S when it is a positive number."""
+    raw = os.environ.get(BUSY_TIMEOUT_ENV, "")
+    try:
+        value = float(raw)
+    except ValueError:
+        return SQLITE_BUSY_TIMEOUT_S
+    return value if 0 < value <= 3600 else SQLITE_BUSY_TIMEOUT_S
+
+
+class _ReadsDeferConnection(Connection):
+    """A connection whose implicit (autobegun) transactions are marked as reads.
+
+    Every write in followups opens its transaction explicitly (`engine.begin()`,
+    `conn.begin()`); every read lets the first statement begin one. The begin hook below
+    gives reads a deferred BEGIN, which never takes SQLite's write lock (in WAL a reader
+    never waits), and writes BEGIN IMMEDIATE.
+    """
+
+    reading = False
+
+    def _autobegin(self) -> None:
+        self.reading = True
+        try:
+            super()._autobegin()
+        finally:
+            self.reading = False
 
 
 def default_db_path() -> Path:
@@ -84,7 +115,9 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True)
 
-    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
+    busy_s = sqlite_busy_timeout_s()
+    engine = create_engine(url, connect_args={"timeout": busy_s})
+    engine._connection_cls = _ReadsDeferConnection
 
     @event.listens_for(engine, "connect")
     def _tune(dbapi_connection, _record):  # pragma: no cover - exercised by every test
@@ -94,7 +127,7 @@ def make_engine(url: str) -> Engine:
         if parsed.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
+        cursor.execute(f"PRAGMA busy_timeout={round(busy_s * 1000)}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         # 64 MiB of page cache (the default is 2 MiB): a 100k-thread schedule run updates
         # indexes all over the draft, flag and thread tables in one transaction.
@@ -103,9 +136,10 @@ def make_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(conn):
-        # IMMEDIATE takes the write lock up front: a deferred transaction that later wants
-        # to write fails at once with "database is locked", busy timeout or not.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # A write takes the lock up front (IMMEDIATE): a deferred transaction that later
+        # wants to write fails at once with "database is locked", busy timeout or not.
+        # A read (autobegun, see _ReadsDeferConnection) takes no lock at all.
+        conn.exec_driver_sql("BEGIN" if getattr(conn, "reading", False) else "BEGIN IMMEDIATE")
 
     return engine
 
