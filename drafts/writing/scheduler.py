@@ -1,8 +1,14 @@
 """`followups schedule`: decide every thread, and write drafts only where nothing forbids one.
 
-One run is one transaction: it reads a snapshot of the store, asks the pipeline
-(drafts.rules.pipeline) about every thread, then writes thread states, flags and drafts in
-set-based statements. A thread step can hold one draft only (a unique constraint), so
+A run has three steps, and holds SQLite's write lock only in the last, short one:
+it decides in a read (a snapshot of the store, the pipeline drafts.rules.pipeline asked
+about every thread), renders the due threads with no transaction open (a model may take
+minutes), then writes in one transaction that re-checks what it relies on: the admin
+switch (off meanwhile: nothing is written), and every decision, made again from a fresh
+snapshot. A rendered text is written only for a thread still due at the same step whose
+template values did not change meanwhile; one that changed, or became due only now, waits
+for the next run (reason `changed_while_drafting`). Thread states, flags and drafts are
+written in set-based statements. A thread step can hold one draft only (a unique constraint), so
 running twice, or two schedulers at once, never creates a second draft. A pending draft
 whose thread a rule now blocks (the candidate answered since, say) is cancelled, so no
 draft waits for someone it must not reach.
@@ -18,6 +24,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import Engine, select
 from sqlalchemy.engine import Connection
@@ -34,7 +41,13 @@ from drafts.writing.decided import (
     decide,
     summary,
 )
-from drafts.writing.render import JinjaRenderer, Rendered, Renderer, RenderProblem
+from drafts.writing.render import (
+    JinjaRenderer,
+    Rendered,
+    Renderer,
+    RenderProblem,
+    template_context,
+)
 from drafts.writing.writes import write_drafts, write_threads
 from store import audit, models
 from store.config import Settings
@@ -76,21 +89,40 @@ def schedule(
     report = ScheduleReport(now=now, dry_run=dry_run, cap=settings.limits.drafts_per_run)
     options = {"sample": sample, "limit": limit, "seed": seed, "actor": actor}
     phase = progress or (lambda _label, _total: lambda _n: None)
+    renderer = renderer or JinjaRenderer(settings)
     # Paused around the whole run, so the run's objects are freed before it comes back on.
-    with _collector_paused(), engine.begin() as conn:
-        # Two runs at once (two cron jobs, a run and the demo) take turns, never interleave.
-        serialise(conn, "schedule")
-        if automation_stop(conn) is None:
-            _run(conn, settings, report, renderer or JinjaRenderer(settings), phase, options)
-        else:
-            report.automation_on = False
-    return report
+    with _collector_paused():
+        with engine.connect() as conn:  # a read: no lock, readers and writers go on
+            if automation_stop(conn) is not None:
+                report.automation_on = False
+                return report
+            plan = _plan(conn, settings, report, options, phase)
+        rendered = renderer.render_all(
+            [d.ctx for d in plan.due], phase("writing drafts", len(plan.due))
+        )
+        if dry_run:
+            new_drafts = _finish_due(plan.due, rendered, report)
+            count(plan.decided, report)
+            report.drafts = [summary(item, text) for item, text in new_drafts]
+            return report
+        with engine.begin() as conn:
+            # Two runs at once (two cron jobs, a run and the demo) write in turns.
+            serialise(conn, "schedule")
+            if automation_stop(conn) is not None:
+                report.automation_on = False  # switched off while drafting
+                return report
+            return _write(conn, settings, plan, rendered, options, report)
 
 
-def _run(conn: Connection, settings, report, renderer, phase, options) -> None:
-    """One run inside its transaction: decide, pick, render, write (or roll back)."""
-    now = report.now
-    snapshot = load_snapshot(conn, settings, now)
+class _Plan(NamedTuple):
+    decided: list[Decided]
+    due: list[Decided]
+    before: dict[str, tuple]
+
+
+def _plan(conn: Connection, settings, report, options, phase) -> _Plan:
+    """Decide every thread from one snapshot, and pick the due ones to draft."""
+    snapshot = load_snapshot(conn, settings, report.now)
     existing = _existing_drafts(conn)
     t = models.Thread.__table__
     thread_rows = conn.execute(
@@ -109,17 +141,34 @@ def _run(conn: Connection, settings, report, renderer, phase, options) -> None:
 
     due = _one_per_candidate([d for d in decided if d.state == DUE], existing, decided)
     due = _pick(due, options["sample"], options["limit"], options["seed"], report)
-    rendered = renderer.render_all([d.ctx for d in due], phase("writing drafts", len(due)))
-    new_drafts = _finish_due(due, rendered, report)
-    count(decided, report)
-    if report.dry_run:
-        report.drafts = [summary(item, text) for item, text in new_drafts]
-        conn.rollback()
-        return
+    return _Plan(decided, due, before)
+
+
+def _write(conn: Connection, settings, plan: _Plan, rendered, options, first) -> ScheduleReport:
+    """Decide again from a fresh snapshot, keep the texts still valid, write (see module doc)."""
+    now = first.now
+    report = ScheduleReport(now=now, dry_run=False, cap=first.cap)
+    fresh = _plan(conn, settings, report, options, lambda _label, _total: lambda _n: None)
+    texts = {
+        (item.thread.thread_id, item.step): (template_context(item.ctx), result)
+        for item, result in zip(plan.due, rendered, strict=True)
+    }
+    due, results = [], []
+    for item in fresh.due:
+        earlier = texts.get((item.thread.thread_id, item.step))
+        if earlier is None or earlier[0] != template_context(item.ctx):
+            item.state, item.reasons = ThreadState.WAITING, ["changed_while_drafting"]
+            continue
+        due.append(item)
+        results.append(earlier[1])
+    new_drafts = _finish_due(due, results, report)
+    count(fresh.decided, report)
     run_id = uuid.uuid4().hex
     actor = options["actor"]
+    decided = fresh.decided
     report.cancelled = _cancel_drafts(conn, [d for d in decided if d.cancel], now, actor)
-    write_threads(conn, [d for d in decided if before.get(d.thread.thread_id) != _key(d)], now)
+    changed = [d for d in decided if fresh.before.get(d.thread.thread_id) != _key(d)]
+    write_threads(conn, changed, now)
     report.created = write_drafts(conn, new_drafts, now, run_id)
     audit.record(
         conn,
@@ -128,6 +177,7 @@ def _run(conn: Connection, settings, report, renderer, phase, options) -> None:
         at=now,
         detail={k: v for k, v in report.as_json().items() if k != "drafts"} | {"run": run_id},
     )
+    return report
 
 
 def _key(item: Decided) -> tuple[str, list[str], datetime | None, str | None]:
