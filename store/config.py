@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl, urlsplit
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from store import FollowupsError
+from store.config_mailbox import MailboxSettings, mailbox_label, mailbox_problems
 from store.keymap import keymap_problems
 from store.text import AddressError, check_address, hidden_characters, normalise_domain, quoted
 
@@ -209,6 +210,16 @@ class Settings(_Section):
     send: SendSettings = SendSettings()
     review: ReviewSettings = ReviewSettings()
     lead: LeadSettings = LeadSettings()
+    # [[mailbox]] tables: the IMAP mailboxes `followups sync` reads (store/config_mailbox.py).
+    mailbox: list[MailboxSettings] = []
+
+    @field_validator("mailbox", mode="before")
+    @classmethod
+    def _mailbox_tables(cls, value: object) -> object:
+        if isinstance(value, dict):
+            raise ValueError("write each mailbox as [[mailbox]] (double brackets), one per mailbox")
+        return value
+
     # Where the config was read from (None: built-in defaults). Relative paths start there.
     source: Path | None = Field(default=None, exclude=True)
 
@@ -231,7 +242,14 @@ def find_config(explicit: str | None) -> Path | None:
     return local if local.is_file() else None
 
 
-def _describe(error: dict) -> str:
+def _describe(error: dict, raw: dict | None = None) -> str:
+    loc = error["loc"]
+    if len(loc) > 2 and loc[0] == "mailbox" and isinstance(loc[1], int) and raw:
+        # An array of tables: name the [[mailbox]] itself, not "mailbox.host[1]".
+        tables = raw.get("mailbox")
+        table = tables[loc[1]] if isinstance(tables, list) and loc[1] < len(tables) else None
+        inner = _describe({**error, "loc": loc[2:]})
+        return f"{mailbox_label(loc[1], table)}: {inner}"
     names = [str(part) for part in error["loc"] if not isinstance(part, int)]
     key = ".".join("from" if name == "from_" else name for name in names)
     key += "".join(f"[{part}]" for part in error["loc"] if isinstance(part, int))
@@ -270,7 +288,9 @@ def load_settings(explicit: str | None = None, *, check_paths: bool = True) -> S
     try:
         settings = Settings.model_validate(raw)
     except ValidationError as exc:
-        raise FollowupsError(f"{path}: {_joined([_describe(e) for e in exc.errors()])}") from None
+        raise FollowupsError(
+            f"{path}: {_joined([_describe(e, raw) for e in exc.errors()])}"
+        ) from None
     settings = settings.model_copy(update={"source": found.resolve()})
     problems = _cross_checks(settings, check_paths=check_paths)
     if problems:
@@ -310,4 +330,5 @@ def _cross_checks(settings: Settings, *, check_paths: bool) -> list[str]:
         outbox = settings.resolve_path(send.outbox_dir)
         if outbox.exists() and not outbox.is_dir():
             problems.append(f"send.outbox_dir: {quoted(send.outbox_dir)} is a file, not a folder")
+    problems.extend(mailbox_problems(settings, check_paths=check_paths))
     return problems
