@@ -13,7 +13,7 @@ import tomllib
 from email.utils import getaddresses
 from pathlib import Path
 from typing import Annotated, Literal
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -89,6 +89,36 @@ def check_sender(value: str) -> str:
         check_address(found[0][1])
     except AddressError as exc:
         raise ValueError(f"is not an address mail can be sent from: {exc.reason}") from None
+    return value
+
+
+# GDPR Art. 21(4): the right to object is shown at the latest at the first communication.
+DEFAULT_OPT_OUT_LINE = "If you'd rather not hear from us, reply \"stop\" and we won't write again."
+
+
+def check_opt_out_line(value: str) -> str:
+    """`[send] opt_out_line`: plain text a recipient reads; "" turns it off."""
+    if hidden_characters(value.replace("\n", "")):
+        raise ValueError("holds a control character (only line breaks are allowed)")
+    if len(value) > 500:
+        raise ValueError("is longer than 500 characters")
+    return value
+
+
+def check_list_unsubscribe(value: str) -> str:
+    """`[send] list_unsubscribe`: empty (no header), or a mailto: URI with one address."""
+    if not value:
+        return value
+    if hidden_characters(value) or any(c.isspace() for c in value) or "<" in value or ">" in value:
+        raise ValueError("holds spaces, angle brackets or control characters")
+    scheme, _, rest = value.partition(":")
+    address = unquote(rest.split("?", 1)[0])
+    if scheme.lower() != "mailto" or not address:
+        raise ValueError("must be a mailto: URI, e.g. mailto:talent+stop@example.com")
+    try:
+        check_address(address)
+    except AddressError as exc:
+        raise ValueError(f"does not hold an address mail can reach: {exc.reason}") from None
     return value
 
 
@@ -174,6 +204,10 @@ class SendSettings(_Section):
     outbox_dir: str = "outbox"
     # Business hours in the candidate's time zone, e.g. [9, 17]; empty means any time.
     window_hours: list[int] = []
+    # Ends every draft, in the text the reviewer approves (drafts.writing.opt_out).
+    opt_out_line: Annotated[str, AfterValidator(check_opt_out_line)] = DEFAULT_OPT_OUT_LINE
+    # A mailto: URI: every email then carries List-Unsubscribe (Gmail and Yahoo expect it).
+    list_unsubscribe: Annotated[str, AfterValidator(check_list_unsubscribe)] = ""
     smtp: SmtpSettings = SmtpSettings()
 
     @field_validator("window_hours")

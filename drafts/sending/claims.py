@@ -259,6 +259,7 @@ class Claimer:
             subject=row["subject"] or "",
             body=row["body"],
             date=self.now,
+            list_unsubscribe=self.settings.send.list_unsubscribe,
         )
         draft = row | {
             "status": lifecycle.SENDING,

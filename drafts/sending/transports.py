@@ -58,6 +58,8 @@ class Outgoing:
     subject: str
     body: str
     date: datetime
+    # `[send] list_unsubscribe` (a mailto: URI), or "" for no List-Unsubscribe header.
+    list_unsubscribe: str = ""
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,9 @@ def build_message(out: Outgoing) -> EmailMessage:
     msg["Date"] = format_datetime(out.date.replace(tzinfo=UTC))
     msg["Message-ID"] = out.message_id
     msg["X-Followups-Draft"] = str(out.draft_id)
+    if out.list_unsubscribe:
+        # RFC 2369: mail clients offer "unsubscribe"; Gmail and Yahoo expect it of bulk mail.
+        msg["List-Unsubscribe"] = f"<{one_line(out.list_unsubscribe)}>"
     msg.set_content(out.body)
     return msg
 

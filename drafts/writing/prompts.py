@@ -203,11 +203,13 @@ def text_bounds(settings: Settings, ctx: ThreadContext) -> LlmText:
     """What an LLM draft of this thread is checked against when its text changes: the
     prompt as its template builds it now, and the template's length bounds (the defaults,
     and the data block alone as the prompt, when the template cannot be read)."""
+    # The opt-out line is ours, added after the model wrote: an address in it is not made up.
+    ours = "\n" + settings.send.opt_out_line
     try:
         book = PromptBook(TemplateBook(settings))
         template = book.template_for(ctx.thread.channel, ctx.thread.role_id)
         prompt = build_prompt(template, ctx, settings.llm)
     except RenderProblem:
         limit = settings.drafting.max_body_chars
-        return LlmText(data_block(thread_data(ctx)), DEFAULT_MIN_CHARS, limit)
-    return LlmText(prompt.context_text, template.min_chars, template.max_chars)
+        return LlmText(data_block(thread_data(ctx)) + ours, DEFAULT_MIN_CHARS, limit)
+    return LlmText(prompt.context_text + ours, template.min_chars, template.max_chars)

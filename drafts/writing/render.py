@@ -92,6 +92,8 @@ def template_context(ctx: ThreadContext) -> dict[str, Any]:
         },
         "days_since": (ctx.now - sent).days,
         "company": {"name": ctx.settings.company.name},
+        # A template may place the line itself; the scheduler then does not add it again.
+        "opt_out_line": ctx.settings.send.opt_out_line,
     }
 
 

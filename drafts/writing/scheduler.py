@@ -41,6 +41,7 @@ from drafts.writing.decided import (
     decide,
     summary,
 )
+from drafts.writing.opt_out import with_opt_out
 from drafts.writing.render import (
     JinjaRenderer,
     Rendered,
@@ -266,10 +267,11 @@ def _finish_due(due, rendered, report) -> list[tuple[Decided, Rendered]]:
             continue
         # Model output is untrusted text like any other: no control characters reach the
         # store, the reviewer's terminal or the recipient (the LLM checks saw the raw text).
+        # The opt-out line is part of the text the reviewer approves, never added later.
         text = replace(
             text,
             subject=clean(text.subject) if text.subject else text.subject,
-            body=clean(text.body),
+            body=with_opt_out(clean(text.body), item.ctx.settings.send.opt_out_line),
         )
         item.state = ThreadState.DRAFTED
         item.flags = draft_flags(item.ctx, text.body, extra_flags)

@@ -29,6 +29,7 @@ from builders import (
 
 from drafts.writing.scheduler import schedule
 from store import audit, models
+from store.config import DEFAULT_OPT_OUT_LINE
 from store.db import open_store
 from store.importer import thread_key
 
@@ -278,7 +279,8 @@ def test_a_role_template_is_preferred(engine, tmp_path):
     )
     schedule(engine, settings, NOW)
     (draft,) = drafts_of(engine)
-    assert draft["body"] == "For r-1 only, Person."
+    # The team's text, then the opt-out line every draft ends with ([send] opt_out_line).
+    assert draft["body"] == f"For r-1 only, Person.\n\n{DEFAULT_OPT_OUT_LINE}"
 
 
 def test_a_placeholder_left_in_the_text_is_flagged(engine, tmp_path):

@@ -50,6 +50,22 @@ PLAIN_CASES = {
         '[send]\nfrom = "t@acme.test\\r\\nBcc: all@example.org"\n',
         "send.from",
     ),
+    "list_unsubscribe as a web address": (
+        '[send]\nlist_unsubscribe = "https://acme.test/stop"\n',
+        "send.list_unsubscribe",
+    ),
+    "list_unsubscribe without a domain": (
+        '[send]\nlist_unsubscribe = "mailto:stop"\n',
+        "send.list_unsubscribe",
+    ),
+    "list_unsubscribe with a header injected": (
+        '[send]\nlist_unsubscribe = "mailto:stop@acme.test\\r\\nBcc: all@example.org"\n',
+        "send.list_unsubscribe",
+    ),
+    "opt_out_line with an escape": (
+        '[send]\nopt_out_line = "Reply stop\\u001b[2J"\n',
+        "send.opt_out_line",
+    ),
     "unknown key id": ('[review.keys]\naprove = "y"\n', "review.keys.aprove"),
     "a made-up key id": ('[review.keys]\nlaunch_missiles = "m"\n', "review.keys.launch_missiles"),
     "two actions on one key": (
