@@ -120,7 +120,7 @@ def fill(db: Path, n: int) -> None:
 
 async def measure_review(db: Path, keys: int) -> tuple[float, list[float]]:
     """Start-up time and per-key latencies of the real review app."""
-    from tui.app import ReviewApp
+    from tui.app.app import ReviewApp
 
     engine = open_store(str(db))
     started = time.perf_counter()

@@ -20,7 +20,7 @@ from store.clock import parse_timestamp
 from store.config import LeadSettings, load_settings
 from store.db import open_store
 from store.importer import import_export
-from tui.app import ReviewApp
+from tui.app.app import ReviewApp
 
 NOW = parse_timestamp("2025-11-14T09:00:00Z")
 LEAD_NOW = parse_timestamp("2025-11-15T09:00:00Z")  # the day after the lead fixture's sends

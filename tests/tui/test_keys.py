@@ -6,7 +6,7 @@ from sqlalchemy import insert, update
 
 from store import models
 from tests.tui.conftest import SIZE, decisions, draft, first_ids, settle
-from tui.dialogs import EditScreen
+from tui.app.dialogs.review import EditScreen
 
 
 async def test_a_approves_the_draft_on_screen_and_moves_on(make_app, store_engine):
@@ -285,7 +285,7 @@ async def test_w_shows_why_not_and_q_quits(make_app, store_engine):
 async def test_keys_are_remappable_from_settings(store_engine, demo_db):
     from store.config import load_settings
     from tests.tui.conftest import DEMO_CONFIG, NOW
-    from tui.app import ReviewApp
+    from tui.app.app import ReviewApp
 
     config = demo_db.parent / "remapped.toml"
     config.write_text(DEMO_CONFIG + '\n[review.keys]\napprove = "y"\n', encoding="utf-8")

@@ -9,7 +9,7 @@ from textual.widgets import DataTable, Sparkline
 
 from store import models
 from tests.tui.conftest import LEAD_NOW, NOW, SIZE, settle
-from tui.lead_figures import FiguresScreen
+from tui.app.screens.figures import FiguresScreen
 
 # Each recruiter approved five (1.2, 2.4, 6.5, 9 and 14 s on screen: median 6.5, two under
 # 3 s), rejected two (one "not a fit", one "role closed"), sent three; one candidate of

@@ -11,10 +11,10 @@ from drafts.review import spotcheck
 from store import models
 from store.audit import AUTOMATION_KEY
 from tests.tui.conftest import SIZE, decisions, settle
-from tui.dialogs import FilterScreen
-from tui.lead_dialogs import ConcernNoteScreen, ConcernsScreen, ConfirmScreen
-from tui.lead_spotcheck import SpotCheckScreen
-from tui.review_screen import ReviewScreen
+from tui.app.dialogs.lead import ConcernNoteScreen, ConcernsScreen, ConfirmScreen
+from tui.app.dialogs.review import FilterScreen
+from tui.app.screens.review import ReviewScreen
+from tui.app.screens.spotcheck import SpotCheckScreen
 
 
 def _setting(engine) -> str | None:

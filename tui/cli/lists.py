@@ -16,7 +16,7 @@ from store.enums import Severity
 from store.figures import FIGURE_BREAKDOWNS, FIGURE_COLUMNS, fill_days, team_figures
 from store.queries import basic_stats, list_drafts, list_threads
 from store.spreadsheet import write_rows
-from tui.common import (
+from tui.cli.common import (
     ConfigOption,
     DbOption,
     JsonOption,

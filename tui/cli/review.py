@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from tui.common import ConfigOption, DbOption, NowOption, open_context, parse_now, reviewer_name
+from tui.cli.common import ConfigOption, DbOption, NowOption, open_context, parse_now, reviewer_name
 
 
 def review(
@@ -25,7 +25,7 @@ def review(
     config: ConfigOption = None,
 ) -> None:
     """Open the review app on the queue of pending drafts."""
-    from tui.app import ReviewApp  # Textual loads only for the command that needs it
+    from tui.app.app import ReviewApp  # Textual loads only for the command that needs it
 
     context = open_context(ctx, db, config)
     app = ReviewApp(

@@ -14,7 +14,7 @@ import typer
 
 from drafts.sending.sender import Sender, SendReport, reconcile, volume_check
 from drafts.sending.transports import transports_for
-from tui.common import (
+from tui.cli.common import (
     ConfigOption,
     DbOption,
     JsonOption,

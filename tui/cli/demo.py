@@ -13,8 +13,8 @@ from demo.marker import mark_as_demo, refuse_real_store
 from drafts.writing.scheduler import schedule
 from store.config import CONFIG_FILE_NAME, find_config
 from store.importer import import_export
-from tui.commands_schedule import print_report
-from tui.common import ConfigOption, DbOption, NowOption, err, open_context, out, parse_now
+from tui.cli.common import ConfigOption, DbOption, NowOption, err, open_context, out, parse_now
+from tui.cli.schedule import print_report
 
 
 def demo(

@@ -23,7 +23,7 @@ from tui.glyphs import bar
 from tui.safe_text import one_line
 
 if TYPE_CHECKING:
-    from tui.app import ReviewApp
+    from tui.app.app import ReviewApp
 
 DAYS = 28
 ALL = "all"
@@ -153,7 +153,7 @@ class FiguresScreen(Screen[None]):
     @work(exclusive=True, group="figures", exit_on_error=False)
     async def load_figures(self) -> None:
         """Count everything once; moving between weeks only redraws."""
-        self.figures = await asyncio.to_thread(self.rapp.fetch_figures)
+        self.figures = await asyncio.to_thread(self.rapp.service.fetch_figures)
         self.weeks = weeks_of(self.figures)
         self._show_volume()
         self._show_week()

@@ -15,7 +15,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from drafts.review.queue import QueueRow
-from tui.detail_view import age, flag_badges
+from tui.app.widgets.detail_view import age, flag_badges
 from tui.safe_text import one_line
 
 COLUMNS = (

@@ -18,15 +18,13 @@ from store.audit import set_automation
 from store.config import CONFIG_FILE_NAME, load_settings
 from store.db import describe_url, open_store, resolve_db_url
 from store.importer import import_export
-from tui import (
-    commands_demo,
-    commands_lead,
-    commands_lists,
-    commands_review,
-    commands_schedule,
-    commands_send,
-)
-from tui.common import (
+from tui.cli import demo as demo_commands
+from tui.cli import lead as lead_commands
+from tui.cli import lists as list_commands
+from tui.cli import review as review_commands
+from tui.cli import schedule as schedule_commands
+from tui.cli import send as send_commands
+from tui.cli.common import (
     ConfigOption,
     DbOption,
     Globals,
@@ -134,12 +132,12 @@ def automation(
     out.print(f"automation is {switch}" + ("" if changed else " (it already was)"))
 
 
-commands_lists.register(app, threads_app, drafts_app)
-commands_demo.register(app)
-commands_schedule.register(app)
-commands_review.register(app)
-commands_send.register(app)
-commands_lead.register(app)
+list_commands.register(app, threads_app, drafts_app)
+demo_commands.register(app)
+schedule_commands.register(app)
+review_commands.register(app)
+send_commands.register(app)
+lead_commands.register(app)
 
 
 def _debug_requested(argv: list[str]) -> bool:

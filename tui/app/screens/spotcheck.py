@@ -20,17 +20,17 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from drafts.review.detail import DraftDetail
+from drafts.review.lead_desk import SpotSample
 from drafts.review.spotcheck import SpotCheckItem
 from drafts.rules.flags import Flag
 from drafts.sending.writes import touchpoint_id
 from store import FollowupsError
-from tui.detail_view import render_detail
-from tui.lead_calls import SpotSample
-from tui.lead_dialogs import ConcernNoteScreen, ConcernsScreen
+from tui.app.dialogs.lead import ConcernNoteScreen, ConcernsScreen
+from tui.app.widgets.detail_view import render_detail
 from tui.safe_text import one_line, safe
 
 if TYPE_CHECKING:
-    from tui.app import ReviewApp
+    from tui.app.app import ReviewApp
 
 COLUMNS = (
     ("recruiter", "recruiter", 9),
@@ -138,7 +138,7 @@ class SpotCheckScreen(Screen[None]):
     @work(exclusive=True, group="spot_sample", exit_on_error=False)
     async def load_sample(self) -> None:
         """Draw the sample (seeded: the same drafts every time) and list it."""
-        sample = await asyncio.to_thread(self.rapp.fetch_spot_sample)
+        sample = await asyncio.to_thread(self.rapp.service.fetch_spot_sample)
         self.sample = sample
         self.items = {item.draft_id: item for item in sample.items}
         table = self.query_one(DataTable)
@@ -167,7 +167,7 @@ class SpotCheckScreen(Screen[None]):
     @work(exclusive=True, group="spot_detail", exit_on_error=False)
     async def show_item(self, draft_id: int) -> None:
         """The sampled draft in full: the review detail under the verdict so far."""
-        detail = await asyncio.to_thread(self.rapp.fetch_spot_detail, draft_id)
+        detail = await asyncio.to_thread(self.rapp.service.fetch_spot_detail, draft_id)
         if draft_id != self.current_id or draft_id not in self.items:
             return
         text = verdict_banner(self.items[draft_id])
@@ -214,7 +214,7 @@ class SpotCheckScreen(Screen[None]):
     @work(group="spot_mark", exit_on_error=False)
     async def _mark(self, item: SpotCheckItem, verdict: str, note: str | None) -> None:
         try:
-            await asyncio.to_thread(self.rapp.decide_spot, item.draft_id, verdict, note)
+            await asyncio.to_thread(self.rapp.service.decide_spot, item.draft_id, verdict, note)
         except FollowupsError as refused:
             self.tell(str(refused), "error")
             return
@@ -237,7 +237,7 @@ class SpotCheckScreen(Screen[None]):
 
     @work(exclusive=True, group="spot_concerns", exit_on_error=False)
     async def _show_concerns(self) -> None:
-        grouped = await asyncio.to_thread(self.rapp.fetch_concerns)
+        grouped = await asyncio.to_thread(self.rapp.service.fetch_concerns)
 
         def closed(export: bool | None) -> None:
             if export:
@@ -252,7 +252,7 @@ class SpotCheckScreen(Screen[None]):
     @work(exclusive=True, group="spot_export", exit_on_error=False)
     async def _export(self) -> None:
         try:
-            path, count = await asyncio.to_thread(self.rapp.export_concerns)
+            path, count = await asyncio.to_thread(self.rapp.service.export_concerns)
         except OSError as problem:
             self.tell(
                 f"Could not write the CSV ({problem}). From a shell: "

@@ -13,10 +13,10 @@ from rich.text import Text
 from textual import work
 from textual.binding import Binding
 
-from tui.lead_dialogs import ConfirmScreen
-from tui.lead_figures import FiguresScreen
-from tui.lead_spotcheck import SpotCheckScreen
-from tui.review_screen import ReviewScreen
+from tui.app.dialogs.lead import ConfirmScreen
+from tui.app.screens.figures import FiguresScreen
+from tui.app.screens.review import ReviewScreen
+from tui.app.screens.spotcheck import SpotCheckScreen
 from tui.safe_text import one_line
 
 # The footer is one line: in lead mode these give their room to the lead's keys. They
@@ -76,7 +76,7 @@ class LeadReviewScreen(ReviewScreen):
 
     @work(exclusive=True, group="automation", exit_on_error=False)
     async def _load_automation(self) -> None:
-        self.automation_on = await asyncio.to_thread(self.rapp.fetch_automation)
+        self.automation_on = await asyncio.to_thread(self.rapp.service.fetch_automation)
         self._status()
 
     def action_spot_check(self) -> None:
@@ -114,8 +114,8 @@ class LeadReviewScreen(ReviewScreen):
 
     @work(group="automation_switch", exit_on_error=False)
     async def _switch(self, turn_on: bool) -> None:
-        changed = await asyncio.to_thread(self.rapp.switch_automation, turn_on)
-        self.automation_on = await asyncio.to_thread(self.rapp.fetch_automation)
+        changed = await asyncio.to_thread(self.rapp.service.switch_automation, turn_on)
+        self.automation_on = await asyncio.to_thread(self.rapp.service.fetch_automation)
         state = "on" if self.automation_on else "off"
         self.tell(f"Automation is {state}" + ("." if changed else " (it already was)."))
         self._status()

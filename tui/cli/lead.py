@@ -9,8 +9,7 @@ import typer
 
 from drafts.review import spotcheck
 from store.spreadsheet import write_dicts
-from tui.commands_lists import cells, table
-from tui.common import (
+from tui.cli.common import (
     ConfigOption,
     DbOption,
     JsonOption,
@@ -19,6 +18,7 @@ from tui.common import (
     print_json,
     reviewer_name,
 )
+from tui.cli.lists import cells, table
 
 spotcheck_app = typer.Typer(
     help="Spot-check what each recruiter approved and sent.", no_args_is_help=True

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from tui.common import err, on_terminal
+from tui.cli.common import err, on_terminal
 
 Phase = Callable[[str, int], Callable[[int], None]]
 

@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from drafts.review.detail import SuppressedRow
-from tui.detail_view import BLOCK_STYLE, WARN_STYLE
+from tui.app.widgets.detail_view import BLOCK_STYLE, WARN_STYLE
 from tui.safe_text import one_line, plain, safe
 
 Loader = Callable[[str | None], list[SuppressedRow]]

@@ -40,7 +40,7 @@ def write_concerns_csv(rows: list[dict[str, Any]], path: Path) -> None:
         write_dicts(handle, rows, ["draft_id"])
 
 
-class LeadCalls:
+class LeadDesk:
     """Blocking calls for the lead screens; mixed into `ReviewApp`."""
 
     engine: Engine

@@ -22,15 +22,15 @@ from textual.widgets import DataTable, Footer, Input, Static
 from drafts import review
 from drafts.review.detail import DraftDetail
 from drafts.review.queue import QueueFilter, QueueRow
-from tui.bulk import BulkChoice, BulkScreen
-from tui.detail_view import render_detail
-from tui.dialogs import EditScreen, FilterScreen, HelpScreen, RejectScreen
-from tui.queue_table import QueueTable
+from tui.app.dialogs.bulk import BulkChoice, BulkScreen
+from tui.app.dialogs.review import EditScreen, FilterScreen, HelpScreen, RejectScreen
+from tui.app.screens.why_not import WhyNotScreen
+from tui.app.widgets.detail_view import render_detail
+from tui.app.widgets.queue_table import QueueTable
 from tui.safe_text import one_line
-from tui.why_not import WhyNotScreen
 
 if TYPE_CHECKING:
-    from tui.app import ReviewApp
+    from tui.app.app import ReviewApp
 
 
 class ReviewScreen(Screen[None]):
@@ -130,7 +130,7 @@ class ReviewScreen(Screen[None]):
         self, after_id: int | None, *, before_id: int | None = None, cursor: int = 0
     ) -> None:
         """Fetch a page of the queue and show it; the count follows separately."""
-        rows = await asyncio.to_thread(self.rapp.fetch_page, after_id, before_id)
+        rows = await asyncio.to_thread(self.rapp.service.fetch_page, after_id, before_id)
         if not rows:
             if after_id is None and before_id is None:
                 self.page = []
@@ -149,7 +149,7 @@ class ReviewScreen(Screen[None]):
 
     @work(exclusive=True, group="count", exit_on_error=False)
     async def _count(self) -> None:
-        self.total = await asyncio.to_thread(self.rapp.fetch_count)
+        self.total = await asyncio.to_thread(self.rapp.service.fetch_count)
         self._status()
 
     @on(DataTable.RowHighlighted, "#queue")
@@ -167,7 +167,7 @@ class ReviewScreen(Screen[None]):
     @work(exclusive=True, group="detail", exit_on_error=False)
     async def show_draft(self, draft_id: int) -> None:
         """Claim the draft, recheck its rules and show it (the one place a draft is shown)."""
-        claimed, detail = await asyncio.to_thread(self.rapp.fetch_detail, draft_id)
+        claimed, detail = await asyncio.to_thread(self.rapp.service.fetch_detail, draft_id)
         if draft_id != self.current_id:
             return
         if detail is None:
@@ -252,7 +252,7 @@ class ReviewScreen(Screen[None]):
         draft_id = d.draft["id"]
         try:
             await asyncio.to_thread(
-                self.rapp.decide_approve,
+                self.rapp.service.decide_approve,
                 draft_id,
                 d.draft["version"],
                 self._ms(draft_id),
@@ -288,7 +288,7 @@ class ReviewScreen(Screen[None]):
         draft_id = d.draft["id"]
         try:
             await asyncio.to_thread(
-                self.rapp.decide_reject,
+                self.rapp.service.decide_reject,
                 draft_id,
                 d.draft["version"],
                 reason,
@@ -324,14 +324,14 @@ class ReviewScreen(Screen[None]):
 
     @work(group="autosave", exclusive=True, exit_on_error=False)
     async def _save_unsaved(self, draft_id: int, text: str | None) -> None:
-        await asyncio.to_thread(self.rapp.keep_unsaved, draft_id, text)
+        await asyncio.to_thread(self.rapp.service.keep_unsaved, draft_id, text)
 
     @work(group="decide", exit_on_error=False)
     async def _edit(self, d: DraftDetail, text: str) -> None:
         draft_id = d.draft["id"]
         try:
             outcome = await asyncio.to_thread(
-                self.rapp.decide_edit, draft_id, d.draft["version"], text
+                self.rapp.service.decide_edit, draft_id, d.draft["version"], text
             )
         except review.ReviewRefused as refused:
             self.tell(str(refused), "error")
@@ -365,12 +365,14 @@ class ReviewScreen(Screen[None]):
 
     @work(group="decide", exit_on_error=False)
     async def _bulk(self, ids: list[int]) -> None:
-        details = await asyncio.to_thread(self.rapp.fetch_details, ids)
+        details = await asyncio.to_thread(self.rapp.service.fetch_details, ids)
         choice: BulkChoice | None = await self.app.push_screen_wait(BulkScreen(details))
         if choice is None:
             self.tell("Nothing approved.")
             return
-        done, problems = await asyncio.to_thread(self.rapp.decide_bulk, choice, self.on_screen_ms)
+        done, problems = await asyncio.to_thread(
+            self.rapp.service.decide_bulk, choice.approve, self.on_screen_ms
+        )
         for draft_id in done:
             self._decided(draft_id, "approved")
         message = f"Approved {len(done)}; refused {len(choice.refused)} blocked"
@@ -388,7 +390,7 @@ class ReviewScreen(Screen[None]):
     @work(group="decide", exit_on_error=False)
     async def _undo(self) -> None:
         try:
-            outcome = await asyncio.to_thread(self.rapp.decide_undo)
+            outcome = await asyncio.to_thread(self.rapp.service.decide_undo)
         except review.ReviewRefused as refused:
             self.tell(str(refused), "warning")
             return
@@ -435,7 +437,7 @@ class ReviewScreen(Screen[None]):
 
     @work(group="dialog", exit_on_error=False)
     async def _open_filter(self) -> None:
-        choices = await asyncio.to_thread(self.rapp.fetch_filter_choices)
+        choices = await asyncio.to_thread(self.rapp.service.fetch_filter_choices)
         filt = await self.app.push_screen_wait(FilterScreen(self.rapp.queue_filter, choices))
         if filt is not None:
             self._refilter(filt)
@@ -461,4 +463,4 @@ class ReviewScreen(Screen[None]):
 
     def action_why_not(self) -> None:
         """Threads that got no follow-up, with reasons and evidence."""
-        self.app.push_screen(WhyNotScreen(self.rapp.fetch_suppressed))
+        self.app.push_screen(WhyNotScreen(self.rapp.service.fetch_suppressed))

@@ -1,52 +1,33 @@
-"""`followups review`: the Textual app that is the only way a draft becomes approved.
+"""The one object the review app calls: every store read and decision a screen needs.
 
-The App wires things up: the store, the settings, who is reviewing and what time it is.
-Its fetch_*/decide_* methods are the blocking calls screens run in worker threads; they
-only call `drafts.review`, never Textual.
+Screens run these blocking calls in worker threads (`asyncio.to_thread`); nothing here
+knows Textual, so the same service answers a test, a benchmark or another front end.
+Lead mode's calls (spot-checks, figures, the admin switch) come from `LeadDesk`.
 """
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, select
-from textual.app import App
-from textual.message import Message
-from textual.worker import Worker, WorkerState
 
 from drafts import review
 from drafts.review.detail import DraftDetail, SuppressedRow, load_detail, load_suppressed
+from drafts.review.lead_desk import LeadDesk
 from drafts.review.queue import QueueFilter, QueueRow, count_queue, filter_choices, load_page
 from store import models
 from store.clock import utc_now
 from store.config import Settings
 from store.enums import DraftStatus
-from tui.bulk import BulkChoice
-from tui.dialogs import EditScreen
-from tui.lead_calls import LeadCalls
-from tui.lead_review import LeadReviewScreen
-from tui.review_screen import ReviewScreen
 
 
-class ReviewApp(LeadCalls, App[None]):
-    """The review app. `now` fixes the clock (tests, snapshots, `--now`).
+class ReviewService(LeadDesk):
+    """One reviewer's view of the store: the queue, a draft's detail and their decisions.
 
-    With `lead`, the reviewer is a team lead: every queue, spot-checks, figures and the
-    admin switch (see `tui.lead_review`); exports go to `export_dir` (default: here).
+    `now` fixes the clock (tests, snapshots, `--now`). With `lead`, the reviewer is a team
+    lead: every queue, spot-checks and figures; exports go to `export_dir`.
     """
-
-    CSS_PATH = [Path(__file__).with_name("review.tcss"), Path(__file__).with_name("lead.tcss")]
-    TITLE = "followups review"
-    ENABLE_COMMAND_PALETTE = False
-
-    class DraftShown(Message):
-        """A draft's detail is on screen (tests and the benchmark wait for it)."""
-
-        def __init__(self, draft_id: int):
-            super().__init__()
-            self.draft_id = draft_id
 
     def __init__(
         self,
@@ -58,7 +39,6 @@ class ReviewApp(LeadCalls, App[None]):
         lead: bool = False,
         export_dir: Path | None = None,
     ):
-        super().__init__()
         self.engine = engine
         self.settings = settings
         self.reviewer = reviewer
@@ -66,39 +46,15 @@ class ReviewApp(LeadCalls, App[None]):
         self.lead = lead
         self.export_dir = export_dir or Path.cwd()
         self.queue_filter = QueueFilter(status=DraftStatus.PENDING)
-        self.last_shown: int | None = None
         self._own_queue_checked = False
 
     def clock(self) -> datetime:
-        """Now, as naive UTC (fixed when the app was given a time)."""
+        """Now, as naive UTC (fixed when the service was given a time)."""
         return self.fixed_now or utc_now()
 
-    def on_mount(self) -> None:
-        """Apply the key remapping from [review.keys]; show the queue."""
-        self.set_keymap(dict(self.settings.review.keys))
-        self.push_screen(LeadReviewScreen() if self.lead else ReviewScreen())
-
-    def on_review_app_draft_shown(self, message: DraftShown) -> None:
-        """Remember the last draft shown (tests and the benchmark look at it)."""
-        self.last_shown = message.draft_id
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """A failed worker becomes a visible error, not a silent one or a crash."""
-        if event.state == WorkerState.ERROR and event.worker.error is not None:
-            self.notify(f"Error: {event.worker.error}", severity="error", markup=False, timeout=10)
-
-    async def action_quit(self) -> None:
-        """Quit, keeping an edit in progress as unsaved text and giving back claims."""
-        if isinstance(self.screen, EditScreen):
-            editor = self.screen
-            text = editor.text if editor.text != editor.body else None
-            await asyncio.to_thread(
-                review.save_unsaved_edit, self.engine, draft_id=editor.draft_id, text=text
-            )
-        await asyncio.to_thread(review.release_claims, self.engine, reviewer=self.reviewer)
-        self.exit()
-
-    # ---- blocking calls, run in worker threads -------------------------------------------
+    def release_claims(self) -> None:
+        """Give back every draft this reviewer holds (on quit)."""
+        review.release_claims(self.engine, reviewer=self.reviewer)
 
     def _default_filter(self, conn) -> None:
         """A reviewer who is a recruiter starts on their own queue; --lead and others see all."""
@@ -207,11 +163,11 @@ class ReviewApp(LeadCalls, App[None]):
         return review.undo(self.engine, self.settings, reviewer=self.reviewer, now=self.fixed_now)
 
     def decide_bulk(
-        self, choice: BulkChoice, on_screen_ms: dict[int, int]
+        self, approve: list[tuple[int, int, list[str]]], on_screen_ms: dict[int, int]
     ) -> tuple[list[int], list[str]]:
         """Approve what the bulk confirmation agreed to, one conditional update each."""
         done, problems = [], []
-        for draft_id, version, codes in choice.approve:
+        for draft_id, version, codes in approve:
             try:
                 review.approve(
                     self.engine,

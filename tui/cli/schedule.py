@@ -8,7 +8,7 @@ import typer
 
 from drafts.writing.scheduler import ScheduleReport, schedule
 from store import FollowupsError
-from tui.common import (
+from tui.cli.common import (
     ConfigOption,
     DbOption,
     JsonOption,
@@ -19,7 +19,7 @@ from tui.common import (
     parse_now,
     print_json,
 )
-from tui.progress import progress_bars
+from tui.cli.progress import progress_bars
 
 
 def print_report(report: ScheduleReport) -> None:
@@ -131,7 +131,7 @@ def templates_check(
 
 def ctx_settings(ctx, config):
     """The validated config for a command that needs no store."""
-    from tui.common import settings_for
+    from tui.cli.common import settings_for
 
     return settings_for(ctx, config)
 

@@ -1,0 +1,1 @@
+"""The review app (Textual): app, screens, dialogs and widgets. Textual lives only here."""

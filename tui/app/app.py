@@ -1,0 +1,106 @@
+"""`followups review`: the Textual app that is the only way a draft becomes approved.
+
+The App only wires: the review service (`drafts.review.service`, every store read and
+decision), the key map, the first screen, and one handler that turns a failed worker into
+a visible error. Screens call `app.service` from workers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import Engine
+from textual.app import App
+from textual.message import Message
+from textual.worker import Worker, WorkerState
+
+from drafts.review.queue import QueueFilter
+from drafts.review.service import ReviewService
+from store.config import Settings
+from tui.app.dialogs.review import EditScreen
+from tui.app.screens.lead import LeadReviewScreen
+from tui.app.screens.review import ReviewScreen
+
+# Each screen's CSS sits beside it; rules are rooted at the screen's class.
+_SCREENS = Path(__file__).parent / "screens"
+
+
+class ReviewApp(App[None]):
+    """The review app. `now` fixes the clock (tests, snapshots, `--now`).
+
+    With `lead`, the reviewer is a team lead: every queue, spot-checks, figures and the
+    admin switch (see `tui.app.screens.lead`); exports go to `export_dir` (default: here).
+    """
+
+    CSS_PATH = [_SCREENS / "review.tcss", _SCREENS / "lead.tcss"]
+    TITLE = "followups review"
+    ENABLE_COMMAND_PALETTE = False
+
+    class DraftShown(Message):
+        """A draft's detail is on screen (tests and the benchmark wait for it)."""
+
+        def __init__(self, draft_id: int):
+            super().__init__()
+            self.draft_id = draft_id
+
+    def __init__(
+        self,
+        engine: Engine,
+        settings: Settings,
+        reviewer: str,
+        *,
+        now: datetime | None = None,
+        lead: bool = False,
+        export_dir: Path | None = None,
+    ):
+        super().__init__()
+        self.service = ReviewService(
+            engine, settings, reviewer, now=now, lead=lead, export_dir=export_dir
+        )
+        self.settings = settings
+        self.reviewer = reviewer
+        self.lead = lead
+        self.last_shown: int | None = None
+
+    @property
+    def engine(self) -> Engine:
+        """The store (tests read it after a key to check what was written)."""
+        return self.service.engine
+
+    @property
+    def queue_filter(self) -> QueueFilter:
+        """The queue's current filter (kept by the service)."""
+        return self.service.queue_filter
+
+    @queue_filter.setter
+    def queue_filter(self, value: QueueFilter) -> None:
+        self.service.queue_filter = value
+
+    def clock(self) -> datetime:
+        """Now, as naive UTC (fixed when the app was given a time)."""
+        return self.service.clock()
+
+    def on_mount(self) -> None:
+        """Apply the key remapping from [review.keys]; show the queue."""
+        self.set_keymap(dict(self.settings.review.keys))
+        self.push_screen(LeadReviewScreen() if self.lead else ReviewScreen())
+
+    def on_review_app_draft_shown(self, message: DraftShown) -> None:
+        """Remember the last draft shown (tests and the benchmark look at it)."""
+        self.last_shown = message.draft_id
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A failed worker becomes a visible error, not a silent one or a crash."""
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            self.notify(f"Error: {event.worker.error}", severity="error", markup=False, timeout=10)
+
+    async def action_quit(self) -> None:
+        """Quit, keeping an edit in progress as unsaved text and giving back claims."""
+        if isinstance(self.screen, EditScreen):
+            editor = self.screen
+            text = editor.text if editor.text != editor.body else None
+            await asyncio.to_thread(self.service.keep_unsaved, editor.draft_id, text)
+        await asyncio.to_thread(self.service.release_claims)
+        self.exit()

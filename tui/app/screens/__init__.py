@@ -1,0 +1,1 @@
+"""Full screens of the review app, each with its .tcss beside it."""
