@@ -230,9 +230,20 @@ SUPPRESSIONS = FileSpec(
         Column("reason", False, text()),
     ),
 )
+STATUS_HISTORY = FileSpec(
+    "status_history.csv",
+    required=False,
+    # Keyed by (candidate_id, changed_at): store.status_history checks and writes it.
+    key=None,
+    columns=(
+        Column("candidate_id", True, identifier),
+        Column("ats_status", True, one_of(models.ATS_STATUSES)),
+        Column("changed_at", True, timestamp),
+    ),
+)
 
 # In dependency order: a file may refer only to ids of the files before it.
-EXPORT_FILES = (RECRUITERS, ROLES, CANDIDATES, TOUCHPOINTS, SUPPRESSIONS)
+EXPORT_FILES = (RECRUITERS, ROLES, CANDIDATES, TOUCHPOINTS, SUPPRESSIONS, STATUS_HISTORY)
 
 # Every column of every file, in the contract's order: what exporters (the demo, tests,
 # benchmarks) write.

@@ -13,6 +13,7 @@ import sys
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +21,9 @@ from sqlalchemy import Engine, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
-from store import FollowupsError, models
-from store.csv_schema import EXPORT_FILES, SUPPRESSIONS, FileSpec
+from store import FollowupsError, models, status_history
+from store.clock import at_or_now
+from store.csv_schema import EXPORT_FILES, STATUS_HISTORY, SUPPRESSIONS, FileSpec
 from store.suppressions import suppression_key
 from store.text import clean, first_name_of, normalise_email, normalise_linkedin, quoted
 from store.upsert import upsert
@@ -263,6 +265,10 @@ def read_export(directory: Path) -> tuple[dict[str, ParsedFile], list[str]]:
 
 
 def _check_duplicates(parsed: ParsedFile, problems: list[ImportProblem]) -> None:
+    if parsed.spec is STATUS_HISTORY:
+        for line, message in status_history.duplicate_lines(parsed.rows, parsed.lines):
+            problems.append(ImportProblem(parsed.spec.name, line, "changed_at", message))
+        return
     key = parsed.spec.key
     if key is None:
         return
@@ -303,6 +309,7 @@ def _check_references(parsed, known, problems) -> None:
     check("touchpoints.csv", "candidate_id", known["candidates"])
     check("touchpoints.csv", "role_id", known["roles"])
     check("suppressions.csv", "candidate_id", known["candidates"])
+    check(status_history.FILE, "candidate_id", known["candidates"])
 
 
 def _ids(parsed, file: str, key: str) -> set[str]:
@@ -346,8 +353,12 @@ def import_export(
     *,
     dry_run: bool = False,
     progress: Callable[[str], None] | None = None,
+    now: datetime | None = None,
 ) -> ImportReport:
-    """Import a folder of CSV files: all of it, or (on any problem) none of it."""
+    """Import a folder of CSV files: all of it, or (on any problem) none of it.
+
+    `now` is the moment recorded for the statuses this import sees (status history).
+    """
     say = progress or (lambda _msg: None)
     say("reading files")
     parsed, warnings = read_export(directory)
@@ -386,6 +397,9 @@ def import_export(
                 rows = parsed[file].rows
                 new = sum(1 for r in rows if r[key] not in known[pool])
                 report.files[file] = FileCounts(rows=len(rows), new=new)
+        if status_history.FILE in parsed:
+            rows = parsed[status_history.FILE].rows
+            report.files[status_history.FILE] = FileCounts(rows=len(rows), new=len(rows))
 
         named = {r.get("recruiter") for r in parsed.get("touchpoints.csv", _EMPTY).rows}
         named.discard(None)
@@ -399,6 +413,7 @@ def import_export(
             conn.rollback()
             return report
 
+        statuses_before = status_history.stored_statuses(conn)
         for file, model, key, _pool in tables:
             if file == "touchpoints.csv" and implied:
                 upsert(
@@ -411,6 +426,14 @@ def import_export(
             if file in parsed:
                 say(f"writing {file}")
                 _write_checked(conn, model, key, parsed[file])
+        say(f"writing {status_history.FILE}")
+        status_history.record_import(
+            conn,
+            parsed.get(status_history.FILE, _EMPTY).rows,
+            parsed.get("candidates.csv", _EMPTY).rows,
+            statuses_before,
+            at_or_now(now),
+        )
         say("linking threads")
         report.threads, report.new_threads = rebuild_threads(conn)
     return report

@@ -113,6 +113,24 @@ class Suppression(SQLModel, table=True):
     source: str = Field(default="import", max_length=40)
 
 
+class StatusChange(SQLModel, table=True):
+    """A moment from which a candidate had an ATS status (contract section 6).
+
+    Rows come from status_history.csv (source ``history``) or from an import that saw a
+    candidate new or with another status than the stored one (source ``import``, at the
+    import's time). Replay reads a candidate's status as of a moment from them.
+    """
+
+    __tablename__ = "status_history"
+
+    candidate_id: str = Field(
+        foreign_key="candidate.candidate_id", primary_key=True, max_length=200
+    )
+    changed_at: datetime = Field(primary_key=True, sa_type=DateTime())
+    ats_status: str = Field(max_length=20)
+    source: str = Field(default="history", max_length=20)
+
+
 class Thread(SQLModel, table=True):
     """A candidate, a role and a channel: the unit a follow-up belongs to."""
 

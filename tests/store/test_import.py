@@ -34,6 +34,8 @@ from store.text import clean, first_name_of
 # --------------------------------------------------------------------------- helpers
 
 Rows = list[dict[str, str]]
+# Two stores compared row for row were imported at the same moment (status history).
+IMPORTED_AT = datetime(2026, 11, 2, 9)
 Export = dict[str, Rows]
 
 
@@ -378,14 +380,14 @@ def test_recruiters_file_is_optional(engine, tmp_path):
 def test_a_byte_order_mark_is_accepted(engine, tmp_path):
     plain = tmp_path / "plain"
     write_export(plain, base_export())
-    import_export(engine, plain)
+    import_export(engine, plain, now=IMPORTED_AT)
     expected = dump(engine)
 
     bom = write_export(tmp_path / "bom", base_export(), encoding="utf-8-sig")
     assert (bom / "candidates.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     other = open_store(f"sqlite:///{tmp_path / 'bom.db'}")
     try:
-        report = import_export(other, bom)
+        report = import_export(other, bom, now=IMPORTED_AT)
         assert report.files["candidates.csv"].rows == 3
         assert not any("unknown" in w for w in report.warnings), report.warnings
         assert dump(other) == expected
@@ -395,7 +397,7 @@ def test_a_byte_order_mark_is_accepted(engine, tmp_path):
 
 def test_column_order_is_free(engine, tmp_path):
     files = base_export()
-    import_export(engine, write_export(tmp_path / "plain", files))
+    import_export(engine, write_export(tmp_path / "plain", files), now=IMPORTED_AT)
     reversed_order = {name: list(reversed(header_of(rows))) for name, rows in files.items()}
     shuffled = write_export(tmp_path / "shuffled", files, order=reversed_order)
     first_line = (shuffled / "touchpoints.csv").read_text().splitlines()[0]
@@ -403,7 +405,7 @@ def test_column_order_is_free(engine, tmp_path):
 
     other = open_store(f"sqlite:///{tmp_path / 'other.db'}")
     try:
-        import_export(other, shuffled)
+        import_export(other, shuffled, now=IMPORTED_AT)
         assert dump(other) == dump(engine)
     finally:
         other.dispose()

@@ -28,9 +28,11 @@ from tui.cli.common import (
     ConfigOption,
     DbOption,
     Globals,
+    NowOption,
     err,
     open_context,
     out,
+    parse_now,
     reviewer_name,
 )
 
@@ -98,12 +100,16 @@ def import_cmd(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Check everything, write nothing.")
     ] = False,
+    now: NowOption = None,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """Import an ATS export: all of it, or on any problem none of it."""
+    """Import an ATS export: all of it, or on any problem none of it.
+
+    --now is the moment recorded for the candidates' statuses this import sees.
+    """
     context = open_context(ctx, db, config, create=True)
-    report = import_export(context.engine, directory, dry_run=dry_run)
+    report = import_export(context.engine, directory, dry_run=dry_run, now=parse_now(now))
     for warning in report.warnings:
         err.print(f"warning: {warning}")
     verb = "would import" if dry_run else "imported"

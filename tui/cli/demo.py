@@ -47,7 +47,7 @@ def demo(
         folder = keep_csv or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
         manifest = write_demo_export(folder, now=moment)
-        report = import_export(context.engine, folder)
+        report = import_export(context.engine, folder, now=moment)
     with context.engine.begin() as conn:
         mark_as_demo(conn)
     out.print(
