@@ -99,10 +99,10 @@ class Touchpoint(SQLModel, table=True):
 
 
 class Suppression(SQLModel, table=True):
-    """A do-not-contact entry kept outside the ATS (or added when an address bounced hard).
+    """A do-not-contact entry: imported, added by hand or in review, or by a bounce or reply.
 
     ``key`` is a stable digest of the normalised identifiers, so importing the same
-    list twice changes nothing.
+    list twice changes nothing. ``source`` says where it came from (store.suppressions).
     """
 
     key: str = Field(primary_key=True, max_length=64)
@@ -111,6 +111,34 @@ class Suppression(SQLModel, table=True):
     linkedin_url: str | None = Field(default=None, index=True)
     reason: str | None = None
     source: str = Field(default="import", max_length=40)
+    # Who added it and when (unknown for entries older than this column).
+    created_at: datetime | None = Field(default=None, sa_type=DateTime())
+    created_by: str | None = Field(default=None, max_length=200)
+
+
+class ErasedIdentifier(SQLModel, table=True):
+    """What remains of an erased person (`followups forget`): keyed hashes, and the date.
+
+    ``digest`` is HMAC-SHA256 (the store's own secret) of one identifier: the candidate id,
+    an address or a LinkedIn URL, normalised. ``person`` is the digest of the candidate id,
+    grouping one erasure. Nothing here can be read back into a name or an address.
+    """
+
+    __tablename__ = "erased_identifier"
+
+    digest: str = Field(primary_key=True, max_length=64)
+    person: str = Field(index=True, max_length=64)
+    kind: str = Field(max_length=20)
+    erased_at: datetime = Field(sa_type=DateTime())
+
+
+class StoreSecret(SQLModel, table=True):
+    """A secret the store creates for itself (the erasure hashes' key). Never printed."""
+
+    __tablename__ = "store_secret"
+
+    name: str = Field(primary_key=True, max_length=100)
+    value: str = Field(max_length=200)
 
 
 class StatusChange(SQLModel, table=True):

@@ -1,14 +1,28 @@
-"""The do-not-contact list's keys and the one write the sender makes to it."""
+"""The do-not-contact list (contract section 8): its keys, who added an entry and when.
+
+Every entry blocks with `do_not_contact` wherever the rules are asked (schedule, review,
+send, replay): drafts.rules.context matches them to candidates. An entry's `source` tells
+where it came from, so `suppress list` can tell the team why someone is on it.
+"""
 
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
+from typing import Any
 
+from sqlalchemy import delete, func, select
 from sqlalchemy.engine import Connection
 
-from store import models
-from store.text import normalise_email
+from store import FollowupsError, audit, models
+from store.text import normalise_email, normalise_linkedin
 from store.upsert import upsert
+
+# Where an entry came from: an ATS list, a reviewer's "do not contact", a candidate's
+# reply asking us to stop (mailbox sync), an erasure (`forget`), a hard bounce, or by hand.
+SOURCES = ("import", "review", "reply", "erasure", "bounce", "manual")
+# A key on the command line may be shortened, like a git commit id, to this many characters.
+MIN_KEY_CHARS = 8
 
 
 def suppression_key(candidate_id: str | None, email: str | None, linkedin_url: str | None) -> str:
@@ -20,7 +34,9 @@ def suppression_key(candidate_id: str | None, email: str | None, linkedin_url: s
     return hashlib.sha256(identity.encode()).hexdigest()
 
 
-def suppress_address(conn: Connection, email: str, reason: str) -> None:
+def suppress_address(
+    conn: Connection, email: str, reason: str, *, at: datetime | None = None, by: str | None = None
+) -> None:
     """Add a hard-bounced address to the suppression list (source "bounce")."""
     address = normalise_email(email)
     upsert(
@@ -32,8 +48,143 @@ def suppress_address(conn: Connection, email: str, reason: str) -> None:
                 "email": address,
                 "reason": reason,
                 "source": "bounce",
+                "created_at": at,
+                "created_by": by,
             }
         ],
         ["key"],
         update_columns=[],
     )
+
+
+def add_entry(
+    conn: Connection,
+    *,
+    candidate_id: str | None = None,
+    email: str | None = None,
+    linkedin_url: str | None = None,
+    reason: str | None,
+    source: str,
+    by: str,
+    at: datetime,
+) -> tuple[str, bool]:
+    """Put one person (by id) or one address on the list. Returns (key, whether it is new).
+
+    An entry already there keeps who added it first and when; the audit log records the
+    addition without the address itself.
+    """
+    if source not in SOURCES:
+        raise ValueError(f"unknown suppression source {source!r}")
+    email = normalise_email(email) or None
+    linkedin_url = normalise_linkedin(linkedin_url) or None
+    if not (candidate_id or email or linkedin_url):
+        raise FollowupsError("a suppression needs a candidate id, an email or a LinkedIn URL")
+    key = suppression_key(candidate_id, email, linkedin_url)
+    table = models.Suppression.__table__
+    if conn.execute(select(table.c.key).where(table.c.key == key)).first() is not None:
+        return key, False
+    conn.execute(
+        table.insert().values(
+            key=key,
+            candidate_id=candidate_id,
+            email=email,
+            linkedin_url=linkedin_url,
+            reason=reason,
+            source=source,
+            created_at=at,
+            created_by=by,
+        )
+    )
+    audit.record(
+        conn,
+        actor=by,
+        action="suppress_add",
+        at=at,
+        candidate_id=candidate_id,
+        reason=reason,
+        # No address and no unkeyed hash of one: the log outlives a person's erasure.
+        detail={"source": source, "by": _matched_by(email, linkedin_url, candidate_id)},
+    )
+    return key, True
+
+
+def _matched_by(email, linkedin_url, candidate_id) -> str:
+    return "candidate_id" if candidate_id else "email" if email else "linkedin_url"
+
+
+def find_entry(conn: Connection, key: str) -> dict[str, Any]:
+    """The entry whose key is `key` or starts with it (at least MIN_KEY_CHARS), or an error."""
+    key = key.strip().casefold()
+    if len(key) < MIN_KEY_CHARS or not all(c in "0123456789abcdef" for c in key):
+        raise FollowupsError(
+            f"a suppression key is {MIN_KEY_CHARS} or more hex characters, as `suppress list` shows"
+        )
+    table = models.Suppression.__table__
+    rows = conn.execute(select(table).where(table.c.key.startswith(key)).limit(2)).mappings().all()
+    if not rows:
+        erased = models.ErasedIdentifier.__table__
+        if conn.execute(select(erased.c.person).where(erased.c.person.startswith(key))).first():
+            raise FollowupsError(
+                "that entry is an erasure: an erased person stays on the list for good"
+            )
+        raise FollowupsError(f"no suppression with key {key}")
+    if len(rows) > 1:
+        raise FollowupsError(f"more than one suppression key starts with {key}; give more of it")
+    return dict(rows[0])
+
+
+def remove_entry(conn: Connection, key: str, *, by: str, at: datetime) -> dict[str, Any]:
+    """Take an entry off the list (recorded in the audit log). Returns the entry removed."""
+    entry = find_entry(conn, key)
+    table = models.Suppression.__table__
+    conn.execute(delete(table).where(table.c.key == entry["key"]))
+    audit.record(
+        conn,
+        actor=by,
+        action="suppress_remove",
+        at=at,
+        candidate_id=entry["candidate_id"],
+        detail={"source": entry["source"]},
+    )
+    return entry
+
+
+def list_entries(conn: Connection) -> list[dict[str, Any]]:
+    """Every entry, newest first (entries of unknown date last), then each erased person:
+    one entry per erasure, holding no identifier (only the keyed hash and the date)."""
+    table = models.Suppression.__table__
+    rows = conn.execute(
+        select(table).order_by(table.c.created_at.is_(None), table.c.created_at.desc(), table.c.key)
+    ).mappings()
+    entries = [
+        {
+            "key": r["key"],
+            "source": r["source"],
+            "candidate_id": r["candidate_id"],
+            "email": r["email"],
+            "linkedin_url": r["linkedin_url"],
+            "reason": r["reason"],
+            "created_at": r["created_at"],
+            "created_by": r["created_by"],
+        }
+        for r in rows
+    ]
+    erased = models.ErasedIdentifier.__table__
+    for person, at in conn.execute(
+        select(erased.c.person, func.min(erased.c.erased_at))
+        .group_by(erased.c.person)
+        .order_by(func.min(erased.c.erased_at).desc())
+    ):
+        entries.append(
+            {
+                "key": person,
+                "source": "erasure",
+                "candidate_id": None,
+                "email": None,
+                "linkedin_url": None,
+                "reason": "erased (followups forget)",
+                "created_at": at,
+                "created_by": None,
+            }
+        )
+    return entries

@@ -24,6 +24,7 @@ from tui.cli import lists as list_commands
 from tui.cli import review as review_commands
 from tui.cli import schedule as schedule_commands
 from tui.cli import send as send_commands
+from tui.cli import suppress as suppress_commands
 from tui.cli.common import (
     ConfigOption,
     DbOption,
@@ -144,6 +145,7 @@ schedule_commands.register(app)
 review_commands.register(app)
 send_commands.register(app)
 lead_commands.register(app)
+suppress_commands.register(app)
 
 
 def _debug_requested(argv: list[str]) -> bool:
