@@ -114,9 +114,7 @@ def record_outcome(
     if status == "sent":
         record_touchpoint(conn, draft, draft.get("sent_at") or now)
     if outcome.no_such_mailbox and draft.get("to_email"):
-        suppress_address(
-            conn, draft["to_email"], f"bounced: {outcome.detail}", at=now, by=actor
-        )
+        suppress_address(conn, draft["to_email"], f"bounced: {outcome.detail}", at=now, by=actor)
         detail["suppressed"] = normalise_email(draft["to_email"])
     audit.record(
         conn,

@@ -11,7 +11,6 @@ from store import FollowupsError, models
 from store.clock import iso
 from store.suppressions import MIN_KEY_CHARS, add_entry, list_entries, remove_entry
 from store.text import AddressError, check_address, clean, quoted
-from tui.cli.lists import cells, table
 from tui.cli.common import (
     ConfigOption,
     DbOption,
@@ -23,6 +22,7 @@ from tui.cli.common import (
     print_json,
     reviewer_name,
 )
+from tui.cli.lists import cells, table
 
 suppress_app = typer.Typer(
     help="The do-not-contact list: every entry blocks with do_not_contact.", no_args_is_help=True
