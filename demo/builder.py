@@ -109,8 +109,13 @@ class PersonBuilder:
         company, domain = rng.choice(COMPANIES)
         if with_email is None:
             with_email = rng.random() < 0.55
+        # Real exports lack a profile URL now and then (`no_address` shows it); the demo
+        # keeps that to people who never answered, so every other case still shows its own
+        # flag. Their URL takes no random draw, so everyone else stays who they were.
+        plain_profile = False
         if with_linkedin is None:
             with_linkedin = rng.random() < 0.93
+            plain_profile = not with_linkedin and category != "never_answered"
         address = ""
         if with_email:
             host = reserved_domain(domain) if rng.random() < 0.2 else rng.choice(PERSONAL_DOMAINS)
@@ -124,7 +129,7 @@ class PersonBuilder:
             "email": address,
             "linkedin_url": f"https://www.linkedin.com/in/{slug}-{rng.randrange(16**4):04x}"
             if with_linkedin
-            else "",
+            else (f"https://www.linkedin.com/in/{slug}" if plain_profile else ""),
             "company": company if rng.random() < 0.95 else "",
             "title": rng.choice(FAMILY_TITLES[family].split("|")),
             "location": location if rng.random() < 0.95 else "",

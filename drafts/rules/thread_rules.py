@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from functools import lru_cache
 
+from drafts.rules.addresses import no_address
 from drafts.rules.context import ThreadContext, TouchpointView
 from drafts.rules.detect import find_opt_out, is_auto_reply, return_date
 from drafts.rules.flags import BLOCK, WARN, Flag, field_evidence, quote, touchpoint_evidence
@@ -351,6 +352,7 @@ BLOCKING_RULES: tuple[Rule, ...] = (
     followups_exhausted,
     never_contact_company,
     recruiter_inactive,
+    no_address,
 )
 WARNING_RULES: tuple[Rule, ...] = (
     role_closed,

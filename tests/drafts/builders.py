@@ -208,6 +208,8 @@ class Team:
             "company": "Northwind Automation",
             "title": "Robotics Engineer",
             "ats_status": "prospect",
+            # Threads are InMail unless a test says otherwise: an InMail needs a profile.
+            "linkedin_url": f"https://www.linkedin.com/in/{candidate_id}",
         }
         row.update(fields)
         self.files["candidates.csv"].append(row)

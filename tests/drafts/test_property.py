@@ -27,7 +27,7 @@ from store.importer import thread_key
 SETTINGS = make_settings(limits={"drafts_per_run": 1000})
 BLOCKING = "replied do_not_contact employee in_process declined undelivered too_late"
 BLOCKING_CODES = {*BLOCKING.split(), "followups_exhausted", "never_contact_company"}
-BLOCKING_CODES.add("recruiter_inactive")
+BLOCKING_CODES |= {"recruiter_inactive", "no_address"}
 
 # What each text means, decided by whoever wrote the pool, not by a regular expression.
 ANSWERS = ["Thanks for the note.", "Not interested right now.", "I'd love to stop by sometime."]
@@ -199,6 +199,8 @@ def oracle(team: dict, touchpoints: dict[str, dict]) -> dict[str, set[str]]:
                 codes.add("followups_exhausted")
             if first["recruiter"] and team["recruiters"][first["recruiter"]] != "active":
                 codes.add("recruiter_inactive")
+            if channel == "email" and not c["email"]:
+                codes.add("no_address")  # every candidate here has a LinkedIn profile
             blocked[thread_key(cid, role_id, channel)] = codes
     return blocked
 

@@ -10,12 +10,22 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from builders import DAY, MINUTE, NOW, basic_team, context, make_settings, touch
+from builders import (
+    DAY,
+    MINUTE,
+    NOW,
+    basic_team,
+    context,
+    drafts_of,
+    make_settings,
+    threads_by_id,
+    touch,
+)
 
 from drafts.rules import thread_rules as rules
 from drafts.rules.context import load_snapshot, thread_view
 from drafts.rules.text_checks import placeholder_flag
-from drafts.writing.scheduler import decide
+from drafts.writing.scheduler import decide, schedule
 from store import models
 from store.clock import iso
 
@@ -197,6 +207,62 @@ def test_in_process_and_declined(status, code):
         flag = check(rule, ctx, code if code == rule.__name__ else None)
         if flag:
             assert flag.evidence == {"field": "ats_status", "value": status}
+
+
+# --------------------------------------------------------------------------- no address
+
+BOUNCE = models.Suppression(key="k", email="Ada.Park@gmail.com", source="bounce")
+
+
+@pytest.mark.parametrize(
+    ("channel", "fields", "suppressions", "blocks"),
+    [
+        ("inmail", {}, [], False),
+        ("inmail", {"linkedin_url": None}, [], True),
+        ("inmail", {"linkedin_url": ""}, [], True),
+        ("inmail", {"linkedin_url": "https://example.com/ada"}, [], True),
+        ("inmail", {"linkedin_url": "https://linkedin.com/"}, [], True),
+        ("inmail", {"linkedin_url": "linkedin.com/in/ada-park"}, [], False),
+        # An InMail needs no email address.
+        ("inmail", {"email": None}, [], False),
+        ("email", {}, [], False),
+        ("email", {"email": None}, [], True),
+        ("email", {"email": "ada.park@"}, [], True),
+        ("email", {"email": "ada..park@gmail.com"}, [], True),
+        # The only address bounced hard: mail cannot reach it.
+        ("email", {}, [BOUNCE], True),
+        # An email thread needs no LinkedIn profile.
+        ("email", {"linkedin_url": None}, [], False),
+        # A do-not-contact entry for the address is another rule's business, not this one's.
+        ("email", {}, [models.Suppression(key="k", email="ada.park@gmail.com")], False),
+    ],
+)
+def test_no_address(channel, fields, suppressions, blocks):
+    ctx = context(channel=channel, suppressions=suppressions, **fields)
+    flag = check(rules.no_address, ctx, "no_address" if blocks else None)
+    if flag:
+        assert flag.blocks
+        assert flag.evidence["field"] == ("linkedin_url" if channel == "inmail" else "email")
+    if suppressions == [BOUNCE]:
+        assert "bounced" in flag.message
+        assert flag.evidence["bounced"] == ["ada.park@gmail.com"]
+
+
+def test_no_address_at_schedule_and_in_threads_list(engine, tmp_path):
+    team = basic_team("c-1", "c-2")
+    team.candidate("c-3", email="c3@example.com", linkedin_url="")
+    team.touch("c-3", NOW - 10 * DAY, channel="email")
+    team.files["candidates.csv"][1]["linkedin_url"] = ""
+    team.load(engine, tmp_path)
+    report = schedule(engine, make_settings(), NOW)
+    threads = {t["candidate_id"]: t for t in threads_by_id(engine).values()}
+    assert threads["c-1"]["state"] == "drafted"
+    assert threads["c-2"]["state"] == "suppressed"
+    assert threads["c-2"]["reasons"] == ["no_address"]
+    # An email thread with a valid address is drafted although there is no profile.
+    assert threads["c-3"]["state"] == "drafted"
+    assert report.suppressed == {"no_address": 1}
+    assert {d["candidate_id"] for d in drafts_of(engine)} == {"c-1", "c-3"}
 
 
 # --------------------------------------------------------------------------- delivery, age
@@ -462,6 +528,7 @@ def test_every_contract_code_has_a_rule_and_a_table_here():
         "followups_exhausted",
         "never_contact_company",
         "recruiter_inactive",
+        "no_address",
     }
     assert warning == {
         "role_closed",

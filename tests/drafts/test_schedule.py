@@ -91,7 +91,7 @@ def test_a_suppressed_thread_shows_why_with_evidence(engine, tmp_path):
 
 def two_threads_for_one_candidate() -> Team:
     team = Team().recruiter("sam").recruiter("kim").role("r-1").role("r-2")
-    team.candidate("c-1")
+    team.candidate("c-1", email="c-1@example.test")
     team.touch("c-1", NOW - 12 * DAY)
     team.touch("c-1", NOW - 9 * DAY, channel="email", role_id="r-2", recruiter="kim")
     return team

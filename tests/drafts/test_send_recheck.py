@@ -11,6 +11,7 @@ from send_team import (
     actions,
     approved_team,
     drafts_by_id,
+    email_of,
     email_team,
     run_send,
     smtp_settings,
@@ -21,6 +22,7 @@ from sqlalchemy import select, update
 
 from drafts.sending.sender import Sender
 from store import audit, models
+from store.suppressions import suppress_address
 
 DRAFT = models.FollowUpDraft.__table__
 
@@ -69,6 +71,22 @@ def test_news_imported_after_approval_cancels_with_the_reason(engine, tmp_path, 
     assert all(e for _c, _s, e in flags)
     assert ("cancel", draft_id) in actions(engine)
     assert len(sink.messages()) == 1 and "c-2@" in sink.messages()[0].rcpt_tos[0]
+
+
+def test_an_address_that_bounced_after_approval_cancels_with_no_address(engine, tmp_path, sink):
+    settings = smtp_settings(sink.port)
+    [draft_id, other_id] = approved_team(engine, tmp_path, email_team("c-1", "c-2"), settings)
+    with engine.begin() as conn:
+        # What the sender records when a relay says the mailbox does not exist.
+        suppress_address(conn, email_of("c-1"), "bounced: 550 no such user")
+
+    report = run_send(engine, settings)
+
+    outcomes = {i["id"]: (i["outcome"], i.get("codes") or []) for i in report.items}
+    assert outcomes[draft_id][0] == "cancelled" and "no_address" in outcomes[draft_id][1]
+    assert outcomes[other_id][0] == "sent"
+    assert statuses(engine) == {draft_id: "cancelled", other_id: "sent"}
+    assert [list(m.rcpt_tos) for m in sink.messages()] == [[email_of("c-2")]]
 
 
 def test_edited_after_approval_is_not_sent(engine, tmp_path, sink):
