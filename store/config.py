@@ -233,6 +233,13 @@ class LeadSettings(_Section):
     spot_check_seed: int = 1
 
 
+class ReplaySettings(_Section):
+    """`followups replay`: when, each day, the replayed scheduler runs."""
+
+    # The hour of the day (UTC) at which every replayed day is decided.
+    hour: int = Field(9, ge=0, le=23)
+
+
 class Settings(_Section):
     """The whole config. Built-in defaults apply for anything the file leaves out."""
 
@@ -244,6 +251,7 @@ class Settings(_Section):
     send: SendSettings = SendSettings()
     review: ReviewSettings = ReviewSettings()
     lead: LeadSettings = LeadSettings()
+    replay: ReplaySettings = ReplaySettings()
     # [[mailbox]] tables: the IMAP mailboxes `followups sync` reads (store/config_mailbox.py).
     mailbox: list[MailboxSettings] = []
 
