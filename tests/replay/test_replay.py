@@ -94,3 +94,17 @@ def test_do_not_contact_entries_count_from_when_they_were_made(engine, tmp_path)
     load(engine, export, tmp_path / "x")
     # The ATS flag and an imported list have no true date: both count from the start.
     assert drafted(run(engine)) == {}
+
+
+@pytest.mark.parametrize(("added_on", "followed_up"), [(at(3, 8), False), (at(3, 10), True)])
+def test_a_do_not_contact_entry_made_later_counts_from_its_date(
+    engine, tmp_path, added_on, followed_up
+):
+    from store.suppressions import add_entry
+
+    export = team().candidate("c7")
+    export.touch("c7", at(3, 7) - 7 * DAY)
+    load(engine, export, tmp_path / "x")
+    with engine.begin() as conn:
+        add_entry(conn, candidate_id="c7", reason="asked", source="manual", by="sam", at=added_on)
+    assert (t("c7") in drafted(run(engine))) is followed_up
