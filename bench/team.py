@@ -4,7 +4,7 @@
 
 Each run gets a fresh schema on the server (--db, else $FOLLOWUPS_TEST_PG, else the local
 server), filled with N pending drafts (bulk insert and ANALYZE, not timed), dropped after.
-Reviewers are real processes (tests/team/reviewer_process.py) that loop as a person at
+Reviewers are real processes (testkit/reviewer_process.py) that loop as a person at
 the review screen does - claim a draft, load it with its rules asked now, approve it
 (every 5th rejected) - through drafts.review. All start at one signal, once connected;
 the clock runs from that signal to the last reviewer's last decision.
@@ -32,13 +32,13 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-# The reviewer process and the store filler live beside the team tests.
+# The reviewer process and the store filler live in testkit/ (shared with the team tests).
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from store.db import open_store  # noqa: E402
-from tests.team.reviewers import finish, release_when_ready, start  # noqa: E402
-from tests.team.team_store import NOW, decisions, fill_pending  # noqa: E402
+from testkit.reviewers import finish, release_when_ready, start  # noqa: E402
+from testkit.team_store import NOW, decisions, fill_pending  # noqa: E402
 
 LOCAL_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 # A bound on one run, far above what 10k drafts take on a laptop.

@@ -13,8 +13,7 @@ import pytest
 from drafts import review
 from drafts.review.queue import QueueFilter
 from store.config import Settings
-
-from .team_store import NOW, drafts_by_id, fill_pending
+from testkit.team_store import NOW, drafts_by_id, fill_pending
 
 LEASE = {"lease_minutes": 10}
 

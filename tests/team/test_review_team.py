@@ -1,6 +1,6 @@
 """Reviewers in separate processes on one store: nothing claimed twice, nothing decided twice.
 
-Real processes (tests/team/reviewer_process.py) against real databases: every test runs
+Real processes (testkit/reviewer_process.py) against real databases: every test runs
 on SQLite and on PostgreSQL (the `db_url` fixture). Claims go through
 drafts.review.claim_next / claim, decisions through approve / reject, as the app's do.
 """
@@ -13,9 +13,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from store.db import open_store
-
-from .reviewers import Session, finish, release_when_ready, start
-from .team_store import NOW, D, count_decisions, decisions, drafts_by_id, fill_pending
+from testkit.reviewers import Session, finish, release_when_ready, start
+from testkit.team_store import NOW, D, count_decisions, decisions, drafts_by_id, fill_pending
 
 WORKERS = 20
 DRAFTS = 1000

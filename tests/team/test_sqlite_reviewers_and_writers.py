@@ -18,9 +18,8 @@ from store.clock import parse_timestamp
 from store.config import load_settings
 from store.db import open_store
 from store.importer import import_export
-
-from .reviewers import finish, start
-from .team_store import decisions, drafts_by_id
+from testkit.reviewers import finish, start
+from testkit.team_store import decisions, drafts_by_id
 
 NOW = parse_timestamp("2025-11-08T09:00:00Z")
 RUN = [sys.executable, "-c", "from tui.cli import main; main()"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import insert, update
 
 from store import models
-from tests.tui.conftest import SIZE, decisions, draft, first_ids, settle
+from tests.support.review_app import SIZE, decisions, draft, first_ids, settle
 from tui.app.dialogs.review import EditScreen
 
 
@@ -283,8 +283,9 @@ async def test_w_shows_why_not_and_q_quits(make_app, store_engine):
 
 
 async def test_keys_are_remappable_from_settings(store_engine, demo_db):
+    from demo import DEMO_CONFIG
     from store.config import load_settings
-    from tests.tui.conftest import DEMO_CONFIG, NOW
+    from tests.support.review_app import NOW
     from tui.app.app import ReviewApp
 
     config = demo_db.parent / "remapped.toml"
@@ -304,7 +305,7 @@ async def test_keys_are_remappable_from_settings(store_engine, demo_db):
 
 def _reply_arrives(engine, candidate_id: str) -> None:
     """A reply is imported after drafting (another channel)."""
-    from tests.tui.conftest import NOW
+    from tests.support.review_app import NOW
 
     with engine.begin() as conn:
         conn.execute(

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from textual.widgets import DataTable, Sparkline
 
 from store import models
-from tests.tui.conftest import LEAD_NOW, NOW, SIZE, settle
+from tests.support.review_app import LEAD_NOW, NOW, SIZE, settle
 from tui.app.screens.figures import FiguresScreen
 
 # Each recruiter approved five (1.2, 2.4, 6.5, 9 and 14 s on screen: median 6.5, two under

@@ -10,7 +10,7 @@ from textual.widgets import Select
 from drafts.review import spotcheck
 from store import models
 from store.audit import AUTOMATION_KEY
-from tests.tui.conftest import SIZE, decisions, settle
+from tests.support.review_app import SIZE, decisions, settle
 from tui.app.dialogs.lead import ConcernNoteScreen, ConcernsScreen, ConfirmScreen
 from tui.app.dialogs.review import FilterScreen
 from tui.app.screens.review import ReviewScreen

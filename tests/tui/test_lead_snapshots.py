@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.tui.conftest import SIZE, settle
+from tests.support.review_app import SIZE, settle
 
 
 def test_lead_queue(snap_compare, make_lead_app):

@@ -7,7 +7,7 @@ from sqlalchemy import select, update
 from textual.geometry import Region
 
 from store import models
-from tests.tui.conftest import SIZE, draft, first_ids, settle
+from tests.support.review_app import SIZE, draft, first_ids, settle
 
 NASTY = ["[@click=app.quit]x", "[/oops]", "[bold red]loud[/]", ":smile: [link=http://evil]y[/link]"]
 

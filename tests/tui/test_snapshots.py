@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from drafts.review.queue import QueueFilter
-from tests.tui.conftest import SIZE, settle
+from tests.support.review_app import SIZE, settle
 
 
 def test_queue_and_detail(snap_compare, make_app):

@@ -4,31 +4,14 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
-import time
 import uuid
-from pathlib import Path
 
 import pytest
 
-from tests.tui.conftest import decisions, draft, first_ids
+from tests.support.review_app import decisions, draft, first_ids
+from tests.support.tmux import FOLLOWUPS, tmux, wait_for
 
 pytestmark = pytest.mark.tmux
-FOLLOWUPS = Path(sys.executable).with_name("followups")
-
-
-def _tmux(*args: str) -> str:
-    return subprocess.run(["tmux", *args], check=True, capture_output=True, text=True).stdout
-
-
-def _wait_for(session: str, text: str, timeout: float = 30) -> str:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        screen = _tmux("capture-pane", "-pt", session)
-        if text in screen:
-            return screen
-        time.sleep(0.2)
-    raise AssertionError(f"{text!r} never appeared:\n{screen}")
 
 
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
@@ -41,17 +24,17 @@ def test_review_in_tmux_approves_rejects_and_quits(demo_db, store_engine):
         f"{FOLLOWUPS} review --db {demo_db} --as tester --now 2025-11-14T09:00:00Z; "
         "echo EXITED; sleep 5"
     )
-    _tmux("new-session", "-d", "-s", session, "-x", "160", "-y", "50", command)
+    tmux("new-session", "-d", "-s", session, "-x", "160", "-y", "50", command)
     try:
-        _wait_for(session, f"Draft #{first} ")
-        _tmux("send-keys", "-t", session, "a")
-        _wait_for(session, f"Draft #{second} ")
-        _tmux("send-keys", "-t", session, "r")
-        _wait_for(session, "Reject: why?")
-        _tmux("send-keys", "-t", session, "Enter")
-        _wait_for(session, f"Draft #{third} ")
-        _tmux("send-keys", "-t", session, "q")
-        _wait_for(session, "EXITED")
+        wait_for(session, f"Draft #{first} ")
+        tmux("send-keys", "-t", session, "a")
+        wait_for(session, f"Draft #{second} ")
+        tmux("send-keys", "-t", session, "r")
+        wait_for(session, "Reject: why?")
+        tmux("send-keys", "-t", session, "Enter")
+        wait_for(session, f"Draft #{third} ")
+        tmux("send-keys", "-t", session, "q")
+        wait_for(session, "EXITED")
     finally:
         subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
     assert draft(store_engine, first)["status"] == "approved"

@@ -21,10 +21,9 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from drafts import review
 from drafts.review.detail import DraftDetail
-from drafts.review.queue import QueueFilter, QueueRow
-from tui.app.dialogs.bulk import BulkChoice, BulkScreen
-from tui.app.dialogs.review import EditScreen, FilterScreen, HelpScreen, RejectScreen
-from tui.app.screens.why_not import WhyNotScreen
+from drafts.review.queue import QueueRow
+from tui.app.dialogs.review import EditScreen, RejectScreen
+from tui.app.screens.review_tools import QueueTools
 from tui.app.widgets.detail_view import render_detail
 from tui.app.widgets.queue_table import QueueTable
 from tui.safe_text import one_line
@@ -33,7 +32,7 @@ if TYPE_CHECKING:
     from tui.app.app import ReviewApp
 
 
-class ReviewScreen(Screen[None]):
+class ReviewScreen(QueueTools, Screen[None]):
     """Queue and detail on one screen; a decision moves on to the next undecided draft."""
 
     BINDINGS = [
@@ -340,48 +339,10 @@ class ReviewScreen(Screen[None]):
             self.tell(f"Edit saved. {found}" if found else "Edit saved; text checks pass.")
         self.show_draft(draft_id)
 
-    def action_mark(self) -> None:
-        """Mark or unmark the draft on screen for bulk approval."""
-        if (d := self._shown()) is None:
-            return
-        draft_id = d.draft["id"]
-        if draft_id in self.marked:
-            self.marked.discard(draft_id)
-        else:
-            self.marked.add(draft_id)
-        self.query_one(QueueTable).set_mark(draft_id, draft_id in self.marked)
-        self._status()
-
-    def action_approve_marked(self) -> None:
-        """Show every marked draft and ask before approving any."""
-        unseen = sorted(self.marked - self.shown_ids)
-        if unseen:
-            self.tell(f"Not approved: never on screen: {unseen}", "error")
-            return
-        if not self.marked:
-            self.tell("Nothing marked: space marks the draft on screen.")
-            return
-        self._bulk(sorted(self.marked))
-
-    @work(group="decide", exit_on_error=False)
-    async def _bulk(self, ids: list[int]) -> None:
-        details = await asyncio.to_thread(self.rapp.service.fetch_details, ids)
-        choice: BulkChoice | None = await self.app.push_screen_wait(BulkScreen(details))
-        if choice is None:
-            self.tell("Nothing approved.")
-            return
-        done, problems = await asyncio.to_thread(
-            self.rapp.service.decide_bulk, choice.approve, self.on_screen_ms
-        )
-        for draft_id in done:
-            self._decided(draft_id, "approved")
-        message = f"Approved {len(done)}; refused {len(choice.refused)} blocked"
-        message += f"; left {len(choice.declined)} pending" if choice.declined else ""
-        self.tell(
-            message + "".join(f"\n{p}" for p in problems), "warning" if problems else "information"
-        )
-        if self.current_id is not None:
-            self.show_draft(self.current_id)
+    @on(Input.Submitted, "#search")
+    def _search(self, event: Input.Submitted) -> None:
+        # @on handlers are collected from Screen subclasses only, not from the mixin.
+        self.search_submitted(event)
 
     def action_undo(self) -> None:
         """Undo your last decision: the draft is pending again."""
@@ -401,66 +362,3 @@ class ReviewScreen(Screen[None]):
             table.move_cursor(row=table.get_row_index(str(outcome.draft_id)))
         if self.current_id is not None:
             self.show_draft(self.current_id)
-
-    # ---- search, filter, help, why not ---------------------------------------------------
-
-    def action_search(self) -> None:
-        """Open the search box."""
-        box = self.query_one("#search", Input)
-        box.display = True
-        box.value = self.rapp.queue_filter.search or ""
-        box.focus()
-
-    def action_close_search(self) -> None:
-        """Close the search box (the search stays applied)."""
-        self.query_one("#search", Input).display = False
-        self.query_one(QueueTable).focus()
-
-    @on(Input.Submitted, "#search")
-    def _search(self, event: Input.Submitted) -> None:
-        self._refilter(
-            QueueFilter(
-                **{**self.rapp.queue_filter.__dict__, "search": event.value.strip() or None}
-            )
-        )
-        self.action_close_search()
-
-    def _refilter(self, filt: QueueFilter) -> None:
-        self.rapp.queue_filter = filt
-        self.total = None
-        self._status()
-        self.load_page(None, cursor=0)
-
-    def action_filter(self) -> None:
-        """Filter the queue by status, flag, recruiter or role."""
-        self._open_filter()
-
-    @work(group="dialog", exit_on_error=False)
-    async def _open_filter(self) -> None:
-        choices = await asyncio.to_thread(self.rapp.service.fetch_filter_choices)
-        filt = await self.app.push_screen_wait(FilterScreen(self.rapp.queue_filter, choices))
-        if filt is not None:
-            self._refilter(filt)
-
-    def action_help(self) -> None:
-        """A help screen generated from the active bindings (so remapped keys show as they are)."""
-        rows = [
-            (
-                self.app.get_key_display(active.binding),
-                active.binding.id,
-                active.binding.tooltip or active.binding.description,
-            )
-            for active in self.active_bindings.values()
-            if active.binding.id and active.binding.id != "close_search"
-        ]
-        rows += [
-            ("↑ ↓", "-", "Move in the queue (pages load at either end)"),
-            ("tab", "-", "Move focus between the queue and the draft"),
-            ("esc", "close_search", "Close the search box"),
-            ("^q", "-", "Quit from anywhere, even mid-edit (the edit is kept)"),
-        ]
-        self.app.push_screen(HelpScreen(rows))
-
-    def action_why_not(self) -> None:
-        """Threads that got no follow-up, with reasons and evidence."""
-        self.app.push_screen(WhyNotScreen(self.rapp.service.fetch_suppressed))

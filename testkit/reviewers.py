@@ -1,4 +1,4 @@
-"""Starting and talking to reviewer processes (tests/team/reviewer_process.py), with bounds.
+"""Starting and talking to reviewer processes (testkit/reviewer_process.py), with bounds.
 
 Every wait here has a deadline: a stuck child fails the test instead of hanging it.
 """
@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .reviewer_process import SCRIPT, ready_file
+from testkit.reviewer_process import SCRIPT, ready_file
 
 TIMEOUT_S = 150
 

@@ -1,7 +1,7 @@
 """A reviewer in its own process, for the team tests and bench/team.py.
 
-    python tests/team/reviewer_process.py work --db URL --name NAME [options]
-    python tests/team/reviewer_process.py session --db URL --name NAME
+    python testkit/reviewer_process.py work --db URL --name NAME [options]
+    python testkit/reviewer_process.py session --db URL --name NAME
 
 `work` loops as a reviewer working down the queue does: claim the next free draft
 (drafts.review.claim_next), load it as the review screen does (or, with --look row, just
