@@ -106,6 +106,18 @@ def email(value: str) -> str:
     return check_address(value).written
 
 
+def email_list(value: str) -> str:
+    """More addresses of one person, `;`-separated (other_emails): each checked as `email`,
+    stored in its written form, repeats dropped."""
+    found: list[str] = []
+    for part in value.split(";"):
+        if part.strip():
+            written = email(part)
+            if written not in found:
+                found.append(written)
+    return ";".join(found)
+
+
 def listed_email(value: str) -> str:
     """An address on a do-not-contact list: as `email`, but an international local part
     (which we could never send to) is still worth blocking."""
@@ -200,6 +212,7 @@ CANDIDATES = FileSpec(
         Column("ats_status", True, one_of(models.ATS_STATUSES)),
         Column("do_not_contact", False, boolean),
         Column("notes", False, text(MAX_BODY_CHARS)),
+        Column("other_emails", False, email_list),
     ),
 )
 TOUCHPOINTS = FileSpec(

@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 from store import FollowupsError, models, status_history
+from store.addresses import replace_addresses
 from store.clock import at_or_now
 from store.csv_schema import EXPORT_FILES, STATUS_HISTORY, SUPPRESSIONS, FileSpec
 from store.suppressions import suppression_key
@@ -426,6 +427,8 @@ def import_export(
             if file in parsed:
                 say(f"writing {file}")
                 _write_checked(conn, model, key, parsed[file])
+            if file == "candidates.csv" and file in parsed:
+                _write_addresses(conn, [r["candidate_id"] for r in parsed[file].rows])
         say(f"writing {status_history.FILE}")
         status_history.record_import(
             conn,
@@ -437,6 +440,24 @@ def import_export(
         say("linking threads")
         report.threads, report.new_threads = rebuild_threads(conn)
     return report
+
+
+def _write_addresses(conn: Connection, candidate_ids: list[str]) -> None:
+    """Every address of the imported candidates, as stored now (a blank cell kept what the
+    store knew), where mail matching looks them up."""
+    c = models.Candidate.__table__
+    rows = []
+    for start in range(0, len(candidate_ids), 500):
+        chunk = candidate_ids[start : start + 500]
+        rows += [
+            dict(r._mapping)
+            for r in conn.execute(
+                select(c.c.candidate_id, c.c.email, c.c.other_emails).where(
+                    c.c.candidate_id.in_(chunk)
+                )
+            )
+        ]
+    replace_addresses(conn, rows)
 
 
 def _write_checked(conn: Connection, model, key: str, parsed: ParsedFile) -> None:

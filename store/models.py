@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, Text, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 from store.enums import THREAD_CHANNELS as _THREAD_CHANNELS
@@ -76,12 +76,33 @@ class Candidate(SQLModel, table=True):
     ats_status: str = Field(max_length=20)
     do_not_contact: bool = False
     notes: str | None = Field(default=None, sa_column=Column(Text))
+    # More addresses of the same person (contract section 6), normalised, `;`-separated.
+    # Matching reads candidate_address, which the importer keeps in step with both columns.
+    other_emails: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class CandidateAddress(SQLModel, table=True):
+    """Every address of a candidate (email and other_emails), in the one normalised form.
+
+    Mail is matched to people by address many thousand times per sync: an indexed lookup
+    here, not a scan of every candidate's `other_emails`.
+    """
+
+    __tablename__ = "candidate_address"
+
+    address: str = Field(primary_key=True, max_length=320)
+    candidate_id: str = Field(
+        primary_key=True, foreign_key="candidate.candidate_id", max_length=200, index=True
+    )
 
 
 class Touchpoint(SQLModel, table=True):
     """One contact with a candidate, on any channel, in either direction."""
 
-    __table_args__ = (Index("ix_touchpoint_candidate_time", "candidate_id", "occurred_at"),)
+    __table_args__ = (
+        Index("ix_touchpoint_candidate_time", "candidate_id", "occurred_at"),
+        UniqueConstraint("message_id", "candidate_id", name="uq_touchpoint_message_candidate"),
+    )
 
     touchpoint_id: str = Field(primary_key=True, max_length=200)
     candidate_id: str = Field(foreign_key="candidate.candidate_id", max_length=200)
@@ -96,6 +117,20 @@ class Touchpoint(SQLModel, table=True):
     # Set when followups itself sent this message. Unique: one draft is one message, so a
     # sender that crashed and retried cannot record the same follow-up twice.
     draft_id: int | None = Field(default=None, unique=True)
+    # Where it came from: an ATS export ("import"), a mailbox sync ("mailbox") or followups'
+    # own sending ("followups"); for mail, which mailbox and folder, and its Message-ID.
+    source: str = Field(
+        default="import", max_length=20, sa_column_kwargs={"server_default": "import"}
+    )
+    mailbox: str | None = Field(default=None, max_length=200)
+    folder: str | None = Field(default=None, max_length=500)
+    # Without angle brackets. Unique per candidate: a message is stored once per person it
+    # concerns, however often a folder is re-read (a changed UIDVALIDITY, a retried sync).
+    message_id: str | None = Field(default=None, max_length=998, index=True)
+    # An automatic reply (RFC 3834 headers or out-of-office wording): never `replied`.
+    automatic: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    # The return date an automatic reply names, when it names one.
+    returns_at: datetime | None = Field(default=None, sa_type=DateTime())
 
 
 class Suppression(SQLModel, table=True):
@@ -157,6 +192,39 @@ class StatusChange(SQLModel, table=True):
     changed_at: datetime = Field(primary_key=True, sa_type=DateTime())
     ats_status: str = Field(max_length=20)
     source: str = Field(default="history", max_length=20)
+
+
+class BouncedAddress(SQLModel, table=True):
+    """An address mail cannot reach (a hard bounce): email threads to it are `undelivered`.
+
+    Not a do-not-contact entry: the person may still be reached on another channel or at
+    another address. `evidence` is the report (or the relay's answer) a person can check.
+    """
+
+    __tablename__ = "bounced_address"
+
+    address: str = Field(primary_key=True, max_length=320)
+    bounced_at: datetime = Field(sa_type=DateTime())
+    # "report" (a delivery status notification read from a mailbox) or "smtp" (the relay
+    # refused the recipient while followups sent).
+    source: str = Field(max_length=20)
+    touchpoint_id: str | None = Field(default=None, max_length=200)
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    evidence: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class MailboxFolder(SQLModel, table=True):
+    """How far a mailbox folder has been read: its UIDVALIDITY and the last UID stored."""
+
+    __tablename__ = "mailbox_folder"
+
+    mailbox: str = Field(primary_key=True, max_length=200)
+    folder: str = Field(primary_key=True, max_length=500)
+    # IMAP numbers are unsigned 32-bit (UIDs) and 63-bit (MODSEQ): wider than INTEGER.
+    uidvalidity: int = Field(sa_type=BigInteger())
+    last_uid: int = Field(sa_type=BigInteger())
+    highest_modseq: int | None = Field(default=None, sa_type=BigInteger())
+    synced_at: datetime = Field(sa_type=DateTime())
 
 
 class Thread(SQLModel, table=True):

@@ -26,8 +26,9 @@ def candidate_emails(ctx: ThreadContext) -> list[str]:
 
 
 def bounced_emails(ctx: ThreadContext) -> set[str]:
-    """The candidate's addresses known to bounce, normalised."""
-    return {
+    """The candidate's addresses known to bounce, normalised: a delivery report or the
+    relay said so (bounced_address), or an entry an older release put on the list."""
+    return set(ctx.bounced) | {
         normalise_email(entry.email)
         for entry in ctx.suppressions
         if entry.email and entry.source == BOUNCE_SOURCE

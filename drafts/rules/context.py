@@ -15,7 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from store import FollowupsError, models
+from store.addresses import addresses_of
 from store.config import Settings
+from store.mailbox import bounced_addresses
 from store.text import normalise_email, normalise_linkedin
 
 
@@ -41,6 +43,14 @@ class TouchpointView:
     delivery: str | None
     subject: str | None
     body: str | None
+    # Where it came from (import, mailbox, followups); for mail, where and which message.
+    source: str = "import"
+    mailbox: str | None = None
+    folder: str | None = None
+    message_id: str | None = None
+    # An automatic reply by its headers (RFC 3834 and kin), and the return date it names.
+    automatic: bool = False
+    returns_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +69,12 @@ class CandidateView:
     ats_status: str
     do_not_contact: bool
     notes: str | None
+    other_emails: str | None = None
+
+    @property
+    def addresses(self) -> list[str]:
+        """Every address of the person (email first), normalised: each counts as email does."""
+        return addresses_of(self.email, self.other_emails)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +103,8 @@ class ThreadContext:
     suppressions: list[models.Suppression]
     settings: Settings
     now: datetime
+    # The candidate's addresses that mail no longer reaches (hard bounces), by address.
+    bounced: dict[str, models.BouncedAddress] = field(default_factory=dict)
     # Other threads of this candidate that are due now (filled by the scheduler).
     other_due_threads: list[str] = field(default_factory=list)
     # Several rules ask for it; a context is a snapshot, so it is worked out once.
@@ -120,6 +138,7 @@ class Snapshot:
     suppressions_by_candidate: dict[str, list[models.Suppression]]
     suppressions_by_email: dict[str, list[models.Suppression]]
     suppressions_by_linkedin: dict[str, list[models.Suppression]]
+    bounced: dict[str, models.BouncedAddress] = field(default_factory=dict)
 
     def context(self, thread: ThreadView) -> ThreadContext:
         """The context of one thread of a candidate in this snapshot."""
@@ -135,8 +154,10 @@ class Snapshot:
             )
         matched = list(self.suppressions_by_candidate.get(candidate.candidate_id, ()))
         # Normalising costs a few regular expressions: only when there is a list to match.
-        if candidate.email and self.suppressions_by_email:
-            matched += self.suppressions_by_email.get(normalise_email(candidate.email), ())
+        addresses = candidate.addresses if (candidate.email or candidate.other_emails) else []
+        if self.suppressions_by_email:
+            for address in addresses:
+                matched += self.suppressions_by_email.get(address, ())
         if candidate.linkedin_url and self.suppressions_by_linkedin:
             key = normalise_linkedin(candidate.linkedin_url)
             matched += self.suppressions_by_linkedin.get(key, ())
@@ -150,6 +171,7 @@ class Snapshot:
             suppressions=matched,
             settings=self.settings,
             now=self.now,
+            bounced={a: self.bounced[a] for a in addresses if a in self.bounced},
         )
 
 
@@ -209,6 +231,7 @@ def load_snapshot(
         by_candidate,
         by_email,
         by_linkedin,
+        bounced_addresses(conn),
     )
 
 

@@ -47,8 +47,9 @@ def quote(text: str | None) -> str:
 
 
 def touchpoint_evidence(tp: TouchpointView, text: str | None = None) -> dict[str, Any]:
-    """Evidence pointing at one touchpoint: which, when, on what channel, and a quote."""
-    return {
+    """Evidence pointing at one touchpoint: which, when, on what channel, and a quote;
+    for mail read from a mailbox, also where it was read and its Message-ID."""
+    evidence = {
         "touchpoint_id": tp.touchpoint_id,
         "occurred_at": iso(tp.occurred_at),
         "channel": tp.channel,
@@ -56,6 +57,15 @@ def touchpoint_evidence(tp: TouchpointView, text: str | None = None) -> dict[str
         "recruiter": tp.recruiter,
         "quote": quote(text if text is not None else (tp.body or tp.subject)),
     }
+    if tp.source == "mailbox":
+        evidence |= {
+            "source": "mailbox",
+            "mailbox": tp.mailbox,
+            "folder": tp.folder,
+            "message_id": tp.message_id,
+            "automatic": tp.automatic,
+        }
+    return evidence
 
 
 def field_evidence(name: str, value: Any, **extra: Any) -> dict[str, Any]:

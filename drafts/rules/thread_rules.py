@@ -16,7 +16,7 @@ from drafts.rules.context import ThreadContext, TouchpointView
 from drafts.rules.detect import find_opt_out, is_auto_reply, return_date
 from drafts.rules.flags import BLOCK, WARN, Flag, field_evidence, quote, touchpoint_evidence
 from store.clock import iso
-from store.text import email_domain, normalise_company, normalise_domain
+from store.text import email_domain, normalise_company, normalise_domain, normalise_email
 
 # An out-of-office reply that names no return date holds the thread this long after it.
 OUT_OF_OFFICE_DEFAULT_HOLD = timedelta(days=7)
@@ -30,8 +30,13 @@ def _inbound_after_initial(ctx: ThreadContext) -> list[TouchpointView]:
     return [t for t in ctx.after_initial if t.direction == "inbound"]
 
 
+def automatic(tp: TouchpointView) -> bool:
+    """An automatic reply: by its headers (mail read from a mailbox) or by its wording."""
+    return tp.automatic or is_auto_reply(tp.subject, tp.body)
+
+
 def _real_replies(ctx: ThreadContext) -> list[TouchpointView]:
-    return [t for t in _inbound_after_initial(ctx) if not is_auto_reply(t.subject, t.body)]
+    return [t for t in _inbound_after_initial(ctx) if not automatic(t)]
 
 
 # The scheduler asks about every thread of the store: company names repeat across
@@ -120,16 +125,19 @@ def employee(ctx: ThreadContext) -> Flag | None:
             f"Current company is ours: {candidate.company}",
             field_evidence("company", candidate.company),
         )
-    domain = email_domain(candidate.email)
     ours = {normalise_domain(d) for d in ctx.settings.company.domains} - {""}
-    # A subdomain (eu.acme-robotics.com) is ours too; a look-alike (notacme-robotics.com) is not.
-    if domain and any(domain == d or domain.endswith("." + d) for d in ours):
-        return Flag(
-            "employee",
-            BLOCK,
-            f"Email address is on our domain ({domain})",
-            field_evidence("email", candidate.email),
-        )
+    # Every address of the person counts (contract section 6), email first.
+    for address in candidate.addresses if ours else ():
+        domain = email_domain(address)
+        # A subdomain (eu.acme-robotics.com) is ours too; a look-alike is not.
+        if domain and any(domain == d or domain.endswith("." + d) for d in ours):
+            which = "email" if address == normalise_email(candidate.email) else "other_emails"
+            return Flag(
+                "employee",
+                BLOCK,
+                f"Email address is on our domain ({domain})",
+                field_evidence(which, candidate.email if which == "email" else address),
+            )
     return None
 
 
@@ -158,15 +166,33 @@ def declined(ctx: ThreadContext) -> Flag | None:
 
 
 def undelivered(ctx: ThreadContext) -> Flag | None:
-    """The initial message bounced, failed or is still pending: there is nothing to follow."""
+    """The initial message bounced, failed or is still pending: there is nothing to follow.
+    On an email thread, so is mail to an address that bounced for good (a delivery report
+    or the relay said so): the candidate's address, with the report as evidence."""
     delivery = ctx.initial.delivery or "delivered"
-    if delivery == "delivered":
+    if delivery != "delivered":
+        return Flag(
+            "undelivered",
+            BLOCK,
+            f"The initial message was never delivered ({delivery})",
+            touchpoint_evidence(ctx.initial) | {"delivery": delivery},
+        )
+    address = normalise_email(ctx.candidate.email) if ctx.thread.channel == "email" else ""
+    bounce = ctx.bounced.get(address) if address else None
+    if bounce is None:
         return None
     return Flag(
         "undelivered",
         BLOCK,
-        f"The initial message was never delivered ({delivery})",
-        touchpoint_evidence(ctx.initial) | {"delivery": delivery},
+        f"Mail to {address} bounced on {_day(bounce.bounced_at)}: {quote(bounce.reason)}",
+        {
+            "address": address,
+            "bounced_at": iso(bounce.bounced_at),
+            "source": bounce.source,
+            "touchpoint_id": bounce.touchpoint_id,
+            "quote": quote(bounce.reason),
+            **bounce.evidence,
+        },
     )
 
 
@@ -306,7 +332,7 @@ def other_threads(ctx: ThreadContext) -> Flag | None:
 def out_of_office_reply(ctx: ThreadContext) -> TouchpointView | None:
     """The automatic reply, when it is the only inbound after the initial message."""
     inbound = _inbound_after_initial(ctx)
-    if inbound and all(is_auto_reply(t.subject, t.body) for t in inbound):
+    if inbound and all(automatic(t) for t in inbound):
         return inbound[-1]
     return None
 
@@ -316,6 +342,8 @@ def out_of_office_until(ctx: ThreadContext) -> datetime | None:
     reply = out_of_office_reply(ctx)
     if reply is None:
         return None
+    if reply.returns_at is not None:
+        return reply.returns_at
     back = return_date(f"{reply.subject or ''}\n{reply.body or ''}", reply.occurred_at)
     if back is None:
         return reply.occurred_at + OUT_OF_OFFICE_DEFAULT_HOLD

@@ -17,7 +17,7 @@ from drafts import lifecycle
 from drafts.rules import pacing
 from drafts.sending.transports import Outcome
 from store import audit, models
-from store.suppressions import suppress_address
+from store.mailbox import block_address
 from store.text import normalise_email
 
 DRAFT = models.FollowUpDraft.__table__
@@ -48,6 +48,10 @@ def record_touchpoint(conn: Connection, draft: dict[str, Any], at: datetime) -> 
             "subject": draft["subject"],
             "body": draft["body"],
             "draft_id": draft["id"],
+            "source": "followups",
+            # Bare, as mail read from a mailbox stores it: a reply's In-Reply-To finds it,
+            # and the copy in the Sent folder is not stored a second time.
+            "message_id": (draft.get("message_id") or "").strip("<>") or None,
         },
     )
 
@@ -114,8 +118,16 @@ def record_outcome(
     if status == "sent":
         record_touchpoint(conn, draft, draft.get("sent_at") or now)
     if outcome.no_such_mailbox and draft.get("to_email"):
-        suppress_address(conn, draft["to_email"], f"bounced: {outcome.detail}", at=now, by=actor)
-        detail["suppressed"] = normalise_email(draft["to_email"])
+        # Not a do-not-contact entry: the address is dead, the person is not (contract 7).
+        block_address(
+            conn,
+            draft["to_email"],
+            at=now,
+            source="smtp",
+            reason=f"the relay refused the address: {outcome.detail}",
+            evidence={"draft_id": draft["id"], "message_id": draft["message_id"]},
+        )
+        detail["bounced_address"] = normalise_email(draft["to_email"])
     audit.record(
         conn,
         actor=actor,

@@ -104,7 +104,7 @@ def test_451_retries_later_with_the_same_message_id_then_succeeds(engine, tmp_pa
     assert sink.message_ids() == [message_id]
 
 
-def test_550_at_rcpt_fails_and_5_1_1_suppresses_the_address(engine, tmp_path, sink):
+def test_550_at_rcpt_fails_and_5_1_1_blocks_the_address(engine, tmp_path, sink):
     settings = smtp_settings(sink.port)
     ids = approved_team(engine, tmp_path, email_team("c-1", "c-2", "c-3"), settings)
     by_candidate = {d["candidate_id"]: i for i, d in drafts_by_id(engine).items()}
@@ -120,10 +120,12 @@ def test_550_at_rcpt_fails_and_5_1_1_suppresses_the_address(engine, tmp_path, si
         by_candidate["c-3"]: "sent",
     }
     assert "5.1.1" in drafts_by_id(engine)[by_candidate["c-1"]]["send_error"]
-    s = models.Suppression.__table__
+    # A dead address blocks email to it (undelivered), not the person (do_not_contact).
+    b = models.BouncedAddress.__table__
     with engine.connect() as conn:
-        suppressed = conn.execute(select(s.c.email, s.c.source)).all()
-    assert suppressed == [(email_of("c-1"), "bounce")]
+        bounced = conn.execute(select(b.c.address, b.c.source)).all()
+        suppressed = conn.execute(select(models.Suppression.__table__)).all()
+    assert bounced == [(email_of("c-1"), "smtp")] and suppressed == []
     assert [m.rcpt_tos for m in sink.messages()] == [(email_of("c-3"),)]
     assert ("fail", by_candidate["c-1"]) in actions(engine)
     assert len(ids) == 3

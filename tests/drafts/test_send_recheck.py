@@ -22,7 +22,7 @@ from sqlalchemy import select, update
 
 from drafts.sending.sender import Sender
 from store import audit, models
-from store.suppressions import suppress_address
+from store.mailbox import block_address
 
 DRAFT = models.FollowUpDraft.__table__
 
@@ -78,7 +78,7 @@ def test_an_address_that_bounced_after_approval_cancels_with_no_address(engine, 
     [draft_id, other_id] = approved_team(engine, tmp_path, email_team("c-1", "c-2"), settings)
     with engine.begin() as conn:
         # What the sender records when a relay says the mailbox does not exist.
-        suppress_address(conn, email_of("c-1"), "bounced: 550 no such user")
+        block_address(conn, email_of("c-1"), at=NOW, source="smtp", reason="550 5.1.1 no such user")
 
     report = run_send(engine, settings)
 

@@ -1,0 +1,127 @@
+"""What a message read from a mailbox becomes in the store (contract section 7).
+
+`ingest_message` is the one entry point the sync calls, once per message, inside the
+sync's transaction (it commits a batch with the folder's last UID). It never raises on
+what a message holds: unreadable mail is counted `ignored`. Database errors do raise:
+the batch is then rolled back and read again next time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.engine import Connection
+
+from drafts.mailbox import matching, writes
+from drafts.mailbox.reading import MailFacts, Unreadable, read_message
+from drafts.rules.detect import find_opt_out, is_auto_reply, return_date
+
+COUNT_KEYS = ("bounces", "opt_outs", "auto_replies", "replies", "outbound", "ignored")
+# A message this large is an attachment, not an answer; the sync should skip it before
+# fetching, and this bound holds should one get here.
+MAX_MESSAGE_BYTES = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class MailSource:
+    """Where a message was read: which mailbox (and whose it is), which folder."""
+
+    mailbox: str
+    recruiter: str | None
+    folder: str
+    sent_folder: bool
+
+
+def ingest_message(
+    conn: Connection,
+    raw: bytes,
+    source: MailSource,
+    *,
+    now: datetime,
+    list_unsubscribe: str | None = None,
+) -> str:
+    """Store what one raw message means, and say how it counts (one of COUNT_KEYS).
+
+    Idempotent: a message already stored (its Message-ID, or the synthetic id of one with
+    none) is not stored again and counts `ignored`, as does a message followups sent.
+    """
+    if len(raw) > MAX_MESSAGE_BYTES:
+        return "ignored"
+    try:
+        facts = read_message(raw, sent_folder=source.sent_folder)
+    except Unreadable:
+        return "ignored"
+    if source.sent_folder:
+        return _outbound(conn, facts, source, now)
+    if facts.report is not None:
+        return _report(conn, facts, source, now)
+    return _inbound(conn, facts, source, now, list_unsubscribe)
+
+
+def _report(conn: Connection, facts: MailFacts, source: MailSource, now: datetime) -> str:
+    bounced = False
+    for recipient in facts.report.hard_bounces:
+        if writes.record_bounce(conn, facts, recipient, source, now):
+            bounced = True
+    return "bounces" if bounced else "ignored"
+
+
+def _outbound(conn: Connection, facts: MailFacts, source: MailSource, now: datetime) -> str:
+    if matching.already_known(conn, facts.message_id):
+        return "ignored"
+    people = matching.candidates_for(conn, facts.recipients)
+    if not people:
+        return "ignored"
+    earlier = matching.referenced_touchpoints(conn, facts.refers_to)
+    for candidate_id in people:
+        writes.store_touchpoint(
+            conn,
+            facts,
+            source,
+            candidate_id,
+            direction="outbound",
+            recruiter=source.recruiter,
+            earlier=earlier.get(candidate_id),
+            now=now,
+        )
+    return "outbound"
+
+
+def _inbound(
+    conn: Connection,
+    facts: MailFacts,
+    source: MailSource,
+    now: datetime,
+    list_unsubscribe: str | None,
+) -> str:
+    if matching.already_known(conn, facts.message_id) or matching.from_us(conn, facts.sender):
+        return "ignored"
+    earlier = matching.referenced_touchpoints(conn, facts.refers_to)
+    people = matching.candidates_for(conn, [facts.sender]) or sorted(earlier)
+    if not people:
+        return "ignored"
+    opt_out = find_opt_out(facts.subject) or find_opt_out(facts.body)
+    unsubscribe = matching.to_unsubscribe_address(facts.recipients, list_unsubscribe)
+    automatic = bool(facts.automatic_header) or is_auto_reply(facts.subject, facts.body)
+    sent_at = facts.sent_at or now
+    back = return_date(f"{facts.subject}\n{facts.body}", sent_at) if automatic else None
+    for candidate_id in people:
+        earlier_tp = earlier.get(candidate_id)
+        writes.store_touchpoint(
+            conn,
+            facts,
+            source,
+            candidate_id,
+            direction="inbound",
+            recruiter=(earlier_tp or {}).get("recruiter") or source.recruiter,
+            earlier=earlier_tp,
+            now=now,
+            automatic=automatic,
+            returns_at=datetime(back.year, back.month, back.day) if back else None,
+        )
+        if unsubscribe and not opt_out:
+            writes.record_unsubscribe(conn, facts, source, candidate_id, unsubscribe, now)
+    if opt_out or unsubscribe:
+        return "opt_outs"
+    return "auto_replies" if automatic else "replies"

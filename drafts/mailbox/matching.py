@@ -1,0 +1,131 @@
+"""Who a message concerns: a candidate by any of their addresses, or by the message it
+answers (In-Reply-To/References naming a Message-ID followups sent or already stored)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from drafts.mailbox.reports import mail_system_address
+from store import models
+from store.addresses import candidates_at
+from store.text import normalise_email
+
+TOUCHPOINT = models.Touchpoint.__table__
+DRAFT = models.FollowUpDraft.__table__
+RECRUITER = models.Recruiter.__table__
+
+
+def _bracketed(ids: Iterable[str]) -> list[str]:
+    # The sender stores Message-IDs as written on the wire (<…>); mail touchpoints bare.
+    return [f"<{m}>" for m in ids]
+
+
+def already_known(conn: Connection, message_id: str) -> bool:
+    """Whether this message is stored already, or is one followups sent itself."""
+    stored = conn.execute(
+        select(TOUCHPOINT.c.touchpoint_id).where(TOUCHPOINT.c.message_id == message_id).limit(1)
+    ).first()
+    if stored:
+        return True
+    sent = conn.execute(
+        select(DRAFT.c.id).where(DRAFT.c.message_id.in_([message_id, f"<{message_id}>"])).limit(1)
+    ).first()
+    return sent is not None
+
+
+def from_us(conn: Connection, sender: str) -> bool:
+    """Mail from a recruiter of the team, or from a mail system, is nobody's answer."""
+    if not sender or mail_system_address(sender):
+        return True
+    emails = conn.execute(select(RECRUITER.c.email).where(RECRUITER.c.email.is_not(None)))
+    return any(normalise_email(e) == sender for (e,) in emails)
+
+
+def candidates_for(conn: Connection, addresses: Iterable[str]) -> list[str]:
+    """The candidates any of these addresses belongs to, in id order."""
+    found = candidates_at(conn, addresses)
+    return sorted({c for ids in found.values() for c in ids})
+
+
+def referenced_touchpoints(conn: Connection, refs: tuple[str, ...]) -> dict[str, dict[str, Any]]:
+    """For each candidate, the newest stored message among those this one answers
+    (refs come In-Reply-To first): its touchpoint id, role and recruiter."""
+    if not refs:
+        return {}
+    refs = refs[:50]
+    rank = {m: i for i, m in enumerate(refs)}
+    rows = conn.execute(
+        select(
+            TOUCHPOINT.c.message_id,
+            TOUCHPOINT.c.touchpoint_id,
+            TOUCHPOINT.c.candidate_id,
+            TOUCHPOINT.c.role_id,
+            TOUCHPOINT.c.recruiter,
+        ).where(TOUCHPOINT.c.message_id.in_(refs))
+    ).all()
+    found = [(rank[r.message_id], dict(r._mapping)) for r in rows]
+    # Sent before this release stored Message-IDs on touchpoints: the draft holds it.
+    drafts = conn.execute(
+        select(
+            DRAFT.c.id, DRAFT.c.message_id, DRAFT.c.candidate_id, DRAFT.c.role_id, DRAFT.c.recruiter
+        ).where(DRAFT.c.message_id.in_(_bracketed(refs)))
+    ).all()
+    for d in drafts:
+        found.append(
+            (
+                rank[d.message_id.strip("<>")],
+                {
+                    "message_id": d.message_id.strip("<>"),
+                    "touchpoint_id": f"followups-{d.id}",
+                    "candidate_id": d.candidate_id,
+                    "role_id": d.role_id,
+                    "recruiter": d.recruiter,
+                },
+            )
+        )
+    best: dict[str, dict[str, Any]] = {}
+    for _rank, row in sorted(found, key=lambda pair: pair[0]):
+        best.setdefault(row["candidate_id"], row)
+    return best
+
+
+def to_unsubscribe_address(recipients: Iterable[str], list_unsubscribe: str | None) -> str | None:
+    """The `[send] list_unsubscribe` address, when the message was written to it."""
+    if not list_unsubscribe:
+        return None
+    value = list_unsubscribe.strip().strip("<>")
+    if value.lower().startswith("mailto:"):
+        value = value[7:]
+    address = normalise_email(value.split("?", 1)[0])
+    return address if address and address in set(recipients) else None
+
+
+def latest_outbound_email(conn: Connection, candidate_ids: list[str], before) -> str | None:
+    """The newest outbound email touchpoint of these candidates at or before a moment."""
+    row = conn.execute(
+        select(TOUCHPOINT.c.touchpoint_id)
+        .where(
+            TOUCHPOINT.c.candidate_id.in_(candidate_ids),
+            TOUCHPOINT.c.direction == "outbound",
+            TOUCHPOINT.c.channel == "email",
+            TOUCHPOINT.c.occurred_at <= before,
+        )
+        .order_by(TOUCHPOINT.c.occurred_at.desc(), TOUCHPOINT.c.touchpoint_id.desc())
+        .limit(1)
+    ).first()
+    return row[0] if row else None
+
+
+def touchpoint_with_message_id(
+    conn: Connection, message_id: str, candidate_ids: list[str]
+) -> str | None:
+    """The touchpoint (of these candidates) that carries this Message-ID."""
+    refs = referenced_touchpoints(conn, (message_id,))
+    for candidate_id in candidate_ids:
+        if candidate_id in refs:
+            return refs[candidate_id]["touchpoint_id"]
+    return None

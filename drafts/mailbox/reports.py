@@ -1,0 +1,156 @@
+"""Delivery status notifications: which address failed for good, and which message it was.
+
+RFC 3464 first (multipart/report; report-type=delivery-status): per recipient, its Action
+and Status; `failed` with a 5.x.x status is a hard bounce, anything else (delayed, 4.x.x)
+changes nothing. Mail servers that still write bounces in their own formats (Exim,
+qmail, old Exchange) are read by flufl.bounce's detectors, but only for a message that
+comes from a mail system: a person's reply is never scanned as a bounce.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from email.message import EmailMessage, Message
+from email.parser import HeaderParser
+
+from store.text import clean, normalise_email
+
+_MAILER = re.compile(r"^(?:mailer-daemon|postmaster|mail-daemon|mailerdaemon|bounces?)@", re.I)
+_BOUNCE_SUBJECT = re.compile(
+    r"undeliver|delivery\s+(?:status\s+notification|fail|problem)|returned\s+mail"
+    r"|failure\s+notice|mail\s+delivery\s+(?:failed|system)|nondeliverable|could\s+not\s+be\s+delivered",
+    re.IGNORECASE,
+)
+_STATUS_PARTS = ("message/delivery-status", "message/global-delivery-status")
+_MESSAGE_ID = re.compile(r"<([^<>\s]{1,900})>")
+
+
+@dataclass(frozen=True)
+class RecipientStatus:
+    """One recipient of the reported message and what happened to it."""
+
+    address: str  # normalised
+    action: str  # failed, delayed, delivered, relayed, expanded
+    status: str  # e.g. 5.1.1
+    diagnostic: str
+
+    @property
+    def hard_bounce(self) -> bool:
+        """Failed for good: the address does not take mail."""
+        return self.action == "failed" and self.status.startswith("5")
+
+
+@dataclass(frozen=True)
+class DeliveryReport:
+    """A delivery status notification, as far as it could be read."""
+
+    recipients: tuple[RecipientStatus, ...]
+    # The Message-ID of the message it reports on, when the report quotes it.
+    original_message_id: str | None
+    format: str  # "rfc3464" or "flufl.bounce"
+
+    @property
+    def hard_bounces(self) -> list[RecipientStatus]:
+        """The recipients that failed for good."""
+        return [r for r in self.recipients if r.hard_bounce]
+
+
+def _field(block: Message, name: str) -> str:
+    value = block.get(name)
+    return clean(str(value)).strip() if value is not None else ""
+
+
+def _address_of(value: str) -> str:
+    # "rfc822; ada@example.com": the address type comes first.
+    return normalise_email(value.split(";", 1)[-1].strip().strip("<>"))
+
+
+def _quoted_message_id(msg: EmailMessage) -> str | None:
+    for part in msg.walk():
+        kind = part.get_content_type()
+        headers: Message | None = None
+        if kind == "message/rfc822":
+            payload = part.get_payload()
+            headers = payload[0] if isinstance(payload, list) and payload else None
+        elif kind == "text/rfc822-headers":
+            text = part.get_payload(decode=True) or b""
+            headers = HeaderParser().parsestr(text.decode("utf-8", "replace"))
+        if headers is not None:
+            found = _MESSAGE_ID.findall(str(headers.get("message-id") or ""))
+            if found:
+                return found[0]
+    return None
+
+
+def _rfc3464(msg: EmailMessage) -> DeliveryReport | None:
+    if msg.get_content_type() != "multipart/report":
+        return None
+    recipients = []
+    for part in msg.walk():
+        if part.get_content_type() not in _STATUS_PARTS:
+            continue
+        blocks = part.get_payload()
+        if not isinstance(blocks, list):
+            continue
+        for block in blocks:
+            recipient = _field(block, "final-recipient") or _field(block, "original-recipient")
+            action = _field(block, "action").lower()
+            if not recipient or not action:
+                continue
+            status = _field(block, "status").split()[0] if _field(block, "status") else ""
+            recipients.append(
+                RecipientStatus(
+                    _address_of(recipient), action, status, _field(block, "diagnostic-code")[:300]
+                )
+            )
+    if not recipients:
+        return None
+    return DeliveryReport(tuple(recipients), _quoted_message_id(msg), "rfc3464")
+
+
+def mail_system_address(address: str) -> bool:
+    """Whether an address is a mail system's own (MAILER-DAEMON, postmaster), not a person."""
+    return bool(_MAILER.search(address or ""))
+
+
+def _from_mail_system(msg: EmailMessage) -> bool:
+    sender = str(msg.get("from") or "")
+    return_path = str(msg.get("return-path") or "").strip()
+    addresses = _MESSAGE_ID.sub("", sender)
+    return bool(
+        _MAILER.search(normalise_email(addresses.split("<")[-1].strip(" >")) or "")
+        or _MAILER.search(sender.split("<")[-1].strip(" >"))
+        or return_path == "<>"
+        or _BOUNCE_SUBJECT.search(str(msg.get("subject") or ""))
+    )
+
+
+def _non_standard(msg: EmailMessage) -> DeliveryReport | None:
+    if not _from_mail_system(msg):
+        return None
+    from flufl.bounce import all_failures
+
+    # Its detectors log every step at INFO and raise on what they cannot read.
+    logging.getLogger("flufl.bounce").setLevel(logging.WARNING)
+    try:
+        temporary, permanent = all_failures(msg)
+    except Exception:  # noqa: BLE001  (an unreadable bounce is an unreadable message)
+        return None
+    recipients = [
+        RecipientStatus(normalise_email(a.decode("utf-8", "replace")), "failed", "5.0.0", "")
+        for a in sorted(permanent)
+    ] + [
+        RecipientStatus(normalise_email(a.decode("utf-8", "replace")), "delayed", "4.0.0", "")
+        for a in sorted(temporary - permanent)
+    ]
+    recipients = [r for r in recipients if "@" in r.address]
+    if not recipients:
+        return None
+    return DeliveryReport(tuple(recipients), _quoted_message_id(msg), "flufl.bounce")
+
+
+def read_report(msg: EmailMessage) -> DeliveryReport | None:
+    """The delivery report this message is, or None when it is not one."""
+    return _rfc3464(msg) or _non_standard(msg)
