@@ -127,6 +127,8 @@ class History:
             dated(base.suppressions_by_candidate),
             dated(base.suppressions_by_email),
             dated(base.suppressions_by_linkedin),
+            # An address counts as bounced from the report (or relay answer) that said so.
+            {a: b for a, b in base.bounced.items() if b.bounced_at <= moment},
         )
 
 
