@@ -1,0 +1,1 @@
+"""Delivering approved drafts: claims, the sender, transports (SMTP or an outbox)."""

@@ -1,0 +1,1 @@
+"""Writing drafts: the scheduler and the Jinja and LLM renderers."""
