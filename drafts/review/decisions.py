@@ -34,13 +34,14 @@ from drafts.rules.context import MissingInitialMessage
 from drafts.rules.flags import Flag
 from drafts.rules.pipeline import TEXT_FLAG_CODES, check_text
 from drafts.writing.prompts import text_bounds
-from store import audit, models
+from store import audit, models, suppressions
 from store.clock import at_or_now
 from store.config import Settings
 from store.enums import DraftStatus
 from store.text import clean
 
-REJECT_REASONS = ("not a fit", "role closed", "already in touch", "do not contact", "other")
+DO_NOT_CONTACT = "do not contact"
+REJECT_REASONS = ("not a fit", "role closed", "already in touch", DO_NOT_CONTACT, "other")
 # The decisions undo takes back, and the status each one left its draft in.
 DECIDED_BY = {"approve": lifecycle.APPROVED, "reject": lifecycle.REJECTED}
 assert set(DECIDED_BY.values()) == lifecycle.UNDOABLE
@@ -188,7 +189,11 @@ def reject(
     on_screen_ms: int | None = None,
     now: datetime | None = None,
 ) -> Outcome:
-    """Reject the draft with one of REJECT_REASONS (and an optional note)."""
+    """Reject the draft with one of REJECT_REASONS (and an optional note).
+
+    "do not contact" also puts the candidate on the do-not-contact list (source review), in
+    the same transaction: every thread of theirs is then blocked wherever the rules are asked.
+    """
     if reason not in REJECT_REASONS:
         raise ReviewRefused(f"unknown reject reason {reason!r}")
     at = at_or_now(now)
@@ -197,6 +202,18 @@ def reject(
     with engine.begin() as conn:
         row = _fresh(conn, draft_id, seen_version, reviewer, at)
         version = _done(lifecycle.reject(conn, row, reviewer=reviewer, at=at, reason=text), row)
+        detail: dict[str, Any] = {"version": version}
+        if reason == DO_NOT_CONTACT:
+            _key, added = suppressions.add_entry(
+                conn,
+                candidate_id=row["candidate_id"],
+                reason=text,
+                source="review",
+                by=reviewer,
+                at=at,
+            )
+            # Undo takes the entry back only when this rejection added it.
+            detail["suppression_added"] = added
         audit.record(
             conn,
             actor=reviewer,
@@ -204,7 +221,7 @@ def reject(
             at=at,
             reason=text,
             on_screen_ms=on_screen_ms,
-            detail={"version": version},
+            detail=detail,
             **_ids(row),
         )
     return Outcome(draft_id, version, DraftStatus.REJECTED)
@@ -283,6 +300,14 @@ def save_unsaved_edit(engine: Engine, *, draft_id: int, text: str | None) -> Non
         )
 
 
+def _take_back_suppression(conn: Connection, candidate_id: str, reviewer: str, at) -> None:
+    """Remove the do-not-contact entry a "do not contact" rejection added (if still there)."""
+    key = suppressions.suppression_key(candidate_id, None, None)
+    table = models.Suppression.__table__
+    if conn.execute(select(table.c.key).where(table.c.key == key)).first() is not None:
+        suppressions.remove_entry(conn, key, by=reviewer, at=at)
+
+
 def _undoable(conn: Connection, reviewer: str) -> dict[str, Any] | None:
     undone = {
         (detail or {}).get("undoes")
@@ -319,6 +344,8 @@ def undo(
                 raise NothingToUndo(f"draft {row['id']} is {row['status']} now; too late to undo")
             version = _done(lifecycle.reopen(conn, row), row)
             before, after = None, None
+            if (dec["detail"] or {}).get("suppression_added"):
+                _take_back_suppression(conn, row["candidate_id"], reviewer, at)
         else:
             if row["status"] != PENDING or row["body"] != dec["after_text"]:
                 raise NothingToUndo(f"draft {row['id']} changed since your edit; undo it by hand")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from builders import NOW, basic_team, threads_by_id
+from builders import DAY, NOW, basic_team, threads_by_id
 from send_team import approved_team, drafts_by_id, email_team, run_send, smtp_settings
 from sqlalchemy import select
 
@@ -127,3 +127,47 @@ def test_remove_of_an_unknown_or_short_key_is_refused(sqlite_engine, capsys):
     for key, message in (("abc", "8 or more"), ("deadbeef00", "no suppression")):
         code, _, err = cli(capsys, "suppress", "remove", key, "--db", url)
         assert code == 1 and message in err
+
+
+def test_review_do_not_contact_is_one_transaction_and_undo_takes_it_back(engine, tmp_path):
+    """The desk's reject (what the app calls) on both databases; the Pilot test is in tui."""
+    from drafts import review
+
+    team = basic_team("c-1").role("r-2")
+    team.touch("c-1", NOW - 10 * DAY, role_id="r-2")
+    team.load(engine, tmp_path)
+    settings = smtp_settings(None)
+    schedule(engine, settings, NOW)
+    (first,) = [d for d in drafts_by_id(engine).values() if d["status"] == "pending"]
+    review.reject(
+        engine, draft_id=first["id"], seen_version=first["version"], reviewer="rita",
+        reason="do not contact", now=NOW,
+    )  # fmt: skip
+    with engine.connect() as conn:
+        (entry,) = conn.execute(select(models.Suppression.__table__)).mappings().all()
+    assert (entry["candidate_id"], entry["source"], entry["created_by"]) == (
+        "c-1",
+        "review",
+        "rita",
+    )
+    schedule(engine, settings, NOW)
+    assert {t["state"] for t in threads_by_id(engine).values()} == {"suppressed"}
+    assert len(drafts_by_id(engine)) == 1  # the other thread got no draft
+
+    review.undo(engine, settings, reviewer="rita", now=NOW)
+    with engine.connect() as conn:
+        assert conn.execute(select(models.Suppression.__table__)).all() == []
+    # A suppression that was there before the rejection stays after its undo.
+    with engine.begin() as conn:
+        from store.suppressions import add_entry
+
+        add_entry(conn, candidate_id="c-1", reason="phone", source="manual", by="sam", at=NOW)
+    draft = drafts_by_id(engine)[first["id"]]
+    review.reject(
+        engine, draft_id=draft["id"], seen_version=draft["version"], reviewer="rita",
+        reason="do not contact", now=NOW,
+    )  # fmt: skip
+    review.undo(engine, settings, reviewer="rita", now=NOW)
+    with engine.connect() as conn:
+        sources = conn.execute(select(models.Suppression.source)).scalars().all()
+    assert sources == ["manual"]

@@ -19,11 +19,19 @@ from textual.widgets import Button, Input, Label, OptionList, Select, Static, Te
 from textual.widgets.option_list import Option
 
 from drafts.review import REJECT_REASONS
+from drafts.review.decisions import DO_NOT_CONTACT
 from drafts.review.queue import QueueFilter
 from store.enums import DraftStatus
 from tui.safe_text import plain, safe
 
 AUTOSAVE_SECONDS = 1.0
+
+
+# What a reason does beyond rejecting this draft, said where the reviewer picks it.
+REASON_LABELS = {
+    DO_NOT_CONTACT: "do not contact (adds them to the do-not-contact list: no thread of theirs "
+    "is drafted or sent again; undo removes it)",
+}
 
 
 class RejectScreen(ModalScreen[tuple[str, str | None] | None]):
@@ -35,7 +43,10 @@ class RejectScreen(ModalScreen[tuple[str, str | None] | None]):
         """A list of reasons and, for "other", a note."""
         with Vertical(classes="dialog"):
             yield Label("Reject: why?", classes="dialog-title")
-            yield OptionList(*[Option(Text(r), id=r) for r in REJECT_REASONS], id="reasons")
+            yield OptionList(
+                *[Option(Text(REASON_LABELS.get(r, r)), id=r) for r in REJECT_REASONS],
+                id="reasons",
+            )
             yield Input(placeholder="a few words (required for other)", id="note")
 
     def on_mount(self) -> None:
