@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from drafts.writing.scheduler import schedule
 from store import models
-from tests.tui.conftest import NOW, SIZE, decisions, draft, first_ids, settle
+from tests.support.review_app import NOW, SIZE, decisions, draft, first_ids, settle
 from tui.app.dialogs.review import RejectScreen
 
 
