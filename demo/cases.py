@@ -92,7 +92,15 @@ class DemoTeam(PersonBuilder):
         sent = self.due_at()
         tp = self.initial(p, role, rec, channel, sent)
         reply = rng.choice(DECLINES).format(rec_first=RECRUITER_NAMES[rec].split()[0])
-        self.reply(p, tp, self.after(sent, 1, 4 * 24), reply)
+        answered = self.after(sent, 1, 4 * 24)
+        if p.row["ats_status"] == "withdrawn":
+            # Withdrew by writing to (or calling) the recruiter directly: the thread itself
+            # never got an answer, which is all LinkedIn's automation looked at.
+            channel = "email" if p.row["email"] else "phone"
+            subject = "" if channel == "email" else "Phone call"
+            self.reply(p, tp, answered, reply, subject, channel=channel)
+        else:
+            self.reply(p, tp, answered, reply)
         return p
 
     def do_not_contact(self, index: int) -> Person:

@@ -1,4 +1,4 @@
-"""The demo export on disk: the five CSV files of the contract, and what is in them."""
+"""The demo export on disk: the CSV files of the contract, and what is in them."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 
 from demo.builder import iso_utc
 from demo.cases import DemoTeam, threads_of
+from demo.history import status_rows
 from demo.team import DEMO_DOMAIN, RECRUITERS, ROLES
 from demo.texts import CATEGORY_SIZES
 from store.csv_schema import EXPORT_COLUMNS as COLUMNS
@@ -33,7 +34,7 @@ def _write(path: Path, columns: list[str], rows: list[dict[str, str]]) -> None:
 
 
 def write_demo_export(directory: Path, now: datetime, seed: int = 847) -> DemoManifest:
-    """Write recruiters, roles, candidates, touchpoints and suppressions CSVs into ``directory``.
+    """Write recruiters, roles, candidates, touchpoints, suppressions and status history CSVs.
 
     ``now`` is when the team is about to run the scheduler; every touchpoint is before it.
     A naive ``now`` is taken as UTC. The same ``now`` and ``seed`` give identical bytes.
@@ -44,10 +45,11 @@ def write_demo_export(directory: Path, now: datetime, seed: int = 847) -> DemoMa
     people = DemoTeam(now, random.Random(seed)).build()
 
     categories: dict[str, list[str]] = {name: [] for name in [*CATEGORY_SIZES, "never_answered"]}
-    candidates, suppressions, touchpoints = [], [], []
+    candidates, suppressions, touchpoints, statuses = [], [], [], []
     for number, person in enumerate(people, start=1):
         candidate_id = f"c-{number:04d}"
         candidates.append({"candidate_id": candidate_id, **person.row})
+        statuses += status_rows(candidate_id, person, now)
         categories[person.category].append(candidate_id)
         for entry in person.suppressions:
             if "candidate_id" in entry:
@@ -78,6 +80,7 @@ def write_demo_export(directory: Path, now: datetime, seed: int = 847) -> DemoMa
     _write(directory / "candidates.csv", COLUMNS["candidates.csv"], candidates)
     _write(directory / "touchpoints.csv", COLUMNS["touchpoints.csv"], tp_rows)
     _write(directory / "suppressions.csv", COLUMNS["suppressions.csv"], suppressions)
+    _write(directory / "status_history.csv", COLUMNS["status_history.csv"], statuses)
 
     thread_count = sum(len(threads_of(p.touchpoints)) for p in people)
     return DemoManifest(
