@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy.engine import Connection
 
 from drafts.mailbox import matching, writes
-from drafts.mailbox.reading import MailFacts, Unreadable, read_message
+from drafts.mailbox.reading import MailFacts, MailHead, Unreadable, read_head, read_message
 from drafts.rules.detect import find_opt_out, is_auto_reply, return_date
 
 COUNT_KEYS = ("bounces", "opt_outs", "auto_replies", "replies", "outbound", "ignored")
@@ -49,17 +49,20 @@ def ingest_message(
     if len(raw) > MAX_MESSAGE_BYTES:
         return "ignored"
     try:
-        facts = read_message(raw, sent_folder=source.sent_folder)
+        # Headers first: most of a mailbox is nobody we know, and its bodies are not read.
+        head = read_head(raw, sent_folder=source.sent_folder)
+        if source.sent_folder:
+            return _outbound(conn, raw, head, source, now)
+        if head.maybe_report:
+            return _report(conn, read_message(raw), source, now)
+        return _inbound(conn, raw, head, source, now, list_unsubscribe)
     except Unreadable:
         return "ignored"
-    if source.sent_folder:
-        return _outbound(conn, facts, source, now)
-    if facts.report is not None:
-        return _report(conn, facts, source, now)
-    return _inbound(conn, facts, source, now, list_unsubscribe)
 
 
 def _report(conn: Connection, facts: MailFacts, source: MailSource, now: datetime) -> str:
+    if facts.report is None:
+        return "ignored"
     bounced = False
     for recipient in facts.report.hard_bounces:
         if writes.record_bounce(conn, facts, recipient, source, now):
@@ -67,12 +70,15 @@ def _report(conn: Connection, facts: MailFacts, source: MailSource, now: datetim
     return "bounces" if bounced else "ignored"
 
 
-def _outbound(conn: Connection, facts: MailFacts, source: MailSource, now: datetime) -> str:
-    if matching.already_known(conn, facts.message_id):
+def _outbound(
+    conn: Connection, raw: bytes, head: MailHead, source: MailSource, now: datetime
+) -> str:
+    if matching.already_known(conn, head.message_id):
         return "ignored"
-    people = matching.candidates_for(conn, facts.recipients)
+    people = matching.candidates_for(conn, head.recipients)
     if not people:
         return "ignored"
+    facts = read_message(raw, sent_folder=True)
     earlier = matching.referenced_touchpoints(conn, facts.refers_to)
     for candidate_id in people:
         writes.store_touchpoint(
@@ -90,17 +96,19 @@ def _outbound(conn: Connection, facts: MailFacts, source: MailSource, now: datet
 
 def _inbound(
     conn: Connection,
-    facts: MailFacts,
+    raw: bytes,
+    head: MailHead,
     source: MailSource,
     now: datetime,
     list_unsubscribe: str | None,
 ) -> str:
-    if matching.already_known(conn, facts.message_id) or matching.from_us(conn, facts.sender):
+    if matching.already_known(conn, head.message_id):
         return "ignored"
-    earlier = matching.referenced_touchpoints(conn, facts.refers_to)
-    people = matching.candidates_for(conn, [facts.sender]) or sorted(earlier)
-    if not people:
+    earlier = matching.referenced_touchpoints(conn, head.refers_to)
+    people = matching.candidates_for(conn, [head.sender]) or sorted(earlier)
+    if not people or matching.from_us(conn, head.sender):
         return "ignored"
+    facts = read_message(raw)
     opt_out = find_opt_out(facts.subject) or find_opt_out(facts.body)
     unsubscribe = matching.to_unsubscribe_address(facts.recipients, list_unsubscribe)
     automatic = bool(facts.automatic_header) or is_auto_reply(facts.subject, facts.body)

@@ -104,6 +104,15 @@ def to_unsubscribe_address(recipients: Iterable[str], list_unsubscribe: str | No
     return address if address and address in set(recipients) else None
 
 
+def main_address_of(conn: Connection, candidate_ids: list[str], address: str) -> list[str]:
+    """Those of these candidates whose main `email` is this address."""
+    table = models.Candidate.__table__
+    rows = conn.execute(
+        select(table.c.candidate_id, table.c.email).where(table.c.candidate_id.in_(candidate_ids))
+    )
+    return [cid for cid, email in rows if normalise_email(email) == address]
+
+
 def latest_outbound_email(conn: Connection, candidate_ids: list[str], before) -> str | None:
     """The newest outbound email touchpoint of these candidates at or before a moment."""
     row = conn.execute(

@@ -1,22 +1,29 @@
-"""What a raw message says, read with the stdlib `email` package (policy.default).
+"""What a raw message says, read with the stdlib `email` package.
 
-Pure: bytes in, `MailFacts` out, no store. Every header and body is untrusted data:
-decoded from any charset and RFC 2047, control characters stripped, bounded in length.
-Anything the parser cannot make sense of raises `Unreadable`, which the caller counts.
+Pure: bytes in, facts out, no store. Every header and body is untrusted data: decoded from
+any charset and RFC 2047, control characters stripped, bounded in length. Anything the
+parser cannot make sense of raises `Unreadable`, which the caller counts.
+
+The parser runs with the compat32 policy, headers decoded here (RFC 2047 by
+email.header): policy.default builds a structured object for every header touched, which
+made reading ten times slower than fetching (bench/sync.py) for nothing we use. A sync
+reads thousands of messages; most are from strangers, and `read_head` (headers only)
+tells them apart before the body is parsed at all.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email import policy
-from email.message import EmailMessage
+from email.header import Header, decode_header, make_header
+from email.message import Message
 from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
 
-from drafts.mailbox.reports import DeliveryReport, read_report
+from drafts.mailbox.reports import DeliveryReport, looks_like_bounce, read_report
 from drafts.mailbox.text import html_to_text, without_quoted
 from store.text import clean, normalise_email
 
@@ -27,10 +34,23 @@ MAX_BODY_CHARS = 20_000
 _MESSAGE_ID = re.compile(r"<([^<>\s]{1,900})>")
 # RFC 3834 and the common autoresponder headers: machines saying they are machines.
 _AUTO_HEADERS = ("x-autoreply", "x-autorespond", "x-autoresponder")
+_PARSER = BytesParser(policy=policy.compat32)
 
 
 class Unreadable(ValueError):
     """The message cannot be read as mail (malformed MIME, no usable headers)."""
+
+
+@dataclass(frozen=True)
+class MailHead:
+    """What the headers alone say: enough to tell whether a message concerns anyone."""
+
+    message_id: str
+    synthetic_id: bool
+    sender: str  # normalised From address ("" when none)
+    recipients: tuple[str, ...]  # normalised To, Cc (and Bcc, in a sent folder)
+    refers_to: tuple[str, ...]  # In-Reply-To first, then References, newest first
+    maybe_report: bool  # a delivery report by its type or its sender
 
 
 @dataclass(frozen=True)
@@ -40,14 +60,13 @@ class MailFacts:
     message_id: str
     synthetic_id: bool
     sent_at: datetime | None  # naive UTC; None when the Date header is missing or bad
-    sender: str  # normalised From address ("" when none)
-    recipients: tuple[str, ...]  # normalised To, Cc (and Bcc, in a sent folder) addresses
+    sender: str
+    recipients: tuple[str, ...]
     subject: str
     body: str  # the person's own words: quoted text left out, control characters gone
-    refers_to: tuple[str, ...]  # In-Reply-To first, then References, newest first
+    refers_to: tuple[str, ...]
     automatic_header: str | None  # the header that says a machine wrote it, if any
     report: DeliveryReport | None = None
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 def message_ids(value: str | None) -> list[str]:
@@ -62,26 +81,84 @@ def synthetic_message_id(raw: bytes) -> str:
     return f"{digest}@no-message-id.followups.invalid"
 
 
-def _header(msg: EmailMessage, name: str) -> str:
-    try:
-        value = msg.get(name)
-    except Exception:  # noqa: BLE001  (a header policy.default cannot parse is just absent)
+def decoded(value: object) -> str:
+    """A header value as text: RFC 2047 words decoded in their charsets, raw 8-bit bytes
+    kept as the parser gave them, control characters gone."""
+    if value is None:
         return ""
-    return clean(str(value)) if value is not None else ""
+    if isinstance(value, Header):
+        text = str(value)
+    else:
+        try:
+            text = str(make_header(decode_header(str(value))))
+        except (LookupError, UnicodeError, ValueError, TypeError, AssertionError):
+            text = str(value)
+    return clean(text.encode("utf-8", "replace").decode("utf-8"))
 
 
-def _addresses(msg: EmailMessage, *names: str) -> list[str]:
-    values = [_header(msg, name) for name in names]
+def _raw(msg: Message, name: str) -> str:
+    value = msg.get(name)
+    return str(value) if value is not None else ""
+
+
+def _addresses(msg: Message, *names: str) -> list[str]:
+    values = [_raw(msg, name) for name in names]
     found = []
     for _name, address in getaddresses([v for v in values if v]):
-        normalised = normalise_email(address)
+        normalised = normalise_email(clean(address))
         if "@" in normalised and normalised not in found:
             found.append(normalised)
     return found
 
 
-def _sent_at(msg: EmailMessage) -> datetime | None:
-    value = _header(msg, "date")
+def _refers(msg: Message) -> tuple[str, ...]:
+    refers = message_ids(_raw(msg, "in-reply-to"))
+    refers += [m for m in reversed(message_ids(_raw(msg, "references"))) if m not in refers]
+    return tuple(refers)
+
+
+def _parse(raw: bytes, *, headers_only: bool) -> Message:
+    try:
+        msg = _PARSER.parsebytes(raw, headersonly=headers_only)
+    except Exception as exc:  # noqa: BLE001  (any parser failure means: not readable)
+        raise Unreadable(f"not parseable as mail: {type(exc).__name__}") from exc
+    if not msg.keys():
+        raise Unreadable("no headers")
+    return msg
+
+
+def _head(msg: Message, raw: bytes, sent_folder: bool) -> MailHead:
+    ids = message_ids(_raw(msg, "message-id"))
+    senders = _addresses(msg, "from")
+    recipient_headers = ("to", "cc", "bcc") if sent_folder else ("to", "cc")
+    sender = senders[0] if senders else ""
+    return MailHead(
+        message_id=ids[0] if ids else synthetic_message_id(raw),
+        synthetic_id=not ids,
+        sender=sender,
+        recipients=tuple(_addresses(msg, *recipient_headers)),
+        refers_to=_refers(msg),
+        maybe_report=msg.get_content_type() == "multipart/report" or mail_system(msg, sender),
+    )
+
+
+def mail_system(msg: Message, sender: str) -> bool:
+    """Sent by a mail system (MAILER-DAEMON, postmaster, an empty return path with a
+    bounce's subject): what the non-standard bounce detectors may look at."""
+    return looks_like_bounce(sender, _raw(msg, "return-path"), decoded(msg.get("subject")))
+
+
+def read_head(raw: bytes, *, sent_folder: bool = False) -> MailHead:
+    """The headers of a raw message, without parsing its body. Raises Unreadable."""
+    msg = _parse(raw, headers_only=True)
+    try:
+        return _head(msg, raw, sent_folder)
+    except Exception as exc:  # noqa: BLE001  (malformed headers in any shape are counted)
+        raise Unreadable(f"malformed headers: {type(exc).__name__}") from exc
+
+
+def _sent_at(msg: Message) -> datetime | None:
+    value = _raw(msg, "date")
     if not value:
         return None
     try:
@@ -93,34 +170,52 @@ def _sent_at(msg: EmailMessage) -> datetime | None:
     return moment.astimezone(UTC).replace(tzinfo=None)
 
 
-def _part_text(part: EmailMessage) -> str:
-    try:
-        return part.get_content()
-    except (LookupError, UnicodeError, AssertionError, ValueError):
-        # An unknown or lying charset: the bytes as Latin-1 lose nothing and never fail.
-        payload = part.get_payload(decode=True) or b""
-        return payload.decode("latin-1") if isinstance(payload, bytes) else str(payload)
-
-
-def _body(msg: EmailMessage) -> str:
-    part = msg.get_body(preferencelist=("plain", "html"))
-    if part is None:
+def _part_text(part: Message) -> str:
+    payload = part.get_payload(decode=True)
+    if not isinstance(payload, bytes):
         return ""
-    text = _part_text(part)
-    if part.get_content_type() == "text/html":
-        text = html_to_text(text)
-    return text
+    charset = part.get_content_charset() or "utf-8"
+    try:
+        return payload.decode(charset)
+    except (LookupError, UnicodeError):
+        # An unknown or lying charset: UTF-8 if it is, else Latin-1, which never fails.
+        try:
+            return payload.decode("utf-8")
+        except UnicodeError:
+            return payload.decode("latin-1")
 
 
-def _automatic_header(msg: EmailMessage) -> str | None:
-    auto_submitted = _header(msg, "auto-submitted").strip().lower()
+def _text_parts(msg: Message):
+    """The message's own text parts: attachments and attached messages left out."""
+    if msg.is_multipart():
+        for part in msg.get_payload():
+            if isinstance(part, Message) and part.get_content_maintype() != "message":
+                yield from _text_parts(part)
+    elif msg.get_content_maintype() == "text" and msg.get_content_disposition() != "attachment":
+        yield msg
+
+
+def _body(msg: Message) -> str:
+    plain = html = None
+    for part in _text_parts(msg):
+        kind = part.get_content_subtype()
+        if kind == "plain" and plain is None:
+            plain = part
+        elif kind == "html" and html is None:
+            html = part
+    if plain is not None:
+        return _part_text(plain)
+    return html_to_text(_part_text(html)) if html is not None else ""
+
+
+def _automatic_header(msg: Message) -> str | None:
+    auto_submitted = decoded(msg.get("auto-submitted")).strip().lower()
     if auto_submitted and auto_submitted.split(";")[0].strip() != "no":
         return f"Auto-Submitted: {auto_submitted[:60]}"
     for name in _AUTO_HEADERS:
         if msg.get(name) is not None:
-            return f"{name}: {_header(msg, name)[:60]}"
-    precedence = _header(msg, "precedence").strip().lower()
-    if precedence == "auto_reply":
+            return f"{name}: {decoded(msg.get(name))[:60]}"
+    if decoded(msg.get("precedence")).strip().lower() == "auto_reply":
         return "Precedence: auto_reply"
     return None
 
@@ -131,33 +226,21 @@ def _bounded(text: str, limit: int) -> str:
 
 def read_message(raw: bytes, *, sent_folder: bool = False) -> MailFacts:
     """Read a raw message (RFC 5322 bytes). Raises Unreadable for what is not mail."""
+    msg = _parse(raw, headers_only=False)
     try:
-        msg = BytesParser(policy=policy.default).parsebytes(raw)
-    except Exception as exc:  # noqa: BLE001  (any parser failure means: not readable)
-        raise Unreadable(f"not parseable as mail: {type(exc).__name__}") from exc
-    if not isinstance(msg, EmailMessage) or not msg.keys():
-        raise Unreadable("no headers")
-    try:
-        ids = message_ids(_header(msg, "message-id"))
-        message_id = ids[0] if ids else synthetic_message_id(raw)
-        senders = _addresses(msg, "from")
-        recipient_headers = ("to", "cc", "bcc") if sent_folder else ("to", "cc")
-        refers = message_ids(_header(msg, "in-reply-to"))
-        refers += [m for m in reversed(message_ids(_header(msg, "references"))) if m not in refers]
+        head = _head(msg, raw, sent_folder)
         body = without_quoted(clean(_body(msg)))
         return MailFacts(
-            message_id=message_id,
-            synthetic_id=not ids,
+            message_id=head.message_id,
+            synthetic_id=head.synthetic_id,
             sent_at=_sent_at(msg),
-            sender=senders[0] if senders else "",
-            recipients=tuple(_addresses(msg, *recipient_headers)),
-            subject=_bounded(" ".join(_header(msg, "subject").split()), MAX_SUBJECT_CHARS),
+            sender=head.sender,
+            recipients=head.recipients,
+            subject=_bounded(" ".join(decoded(msg.get("subject")).split()), MAX_SUBJECT_CHARS),
             body=_bounded(body, MAX_BODY_CHARS),
-            refers_to=tuple(refers),
+            refers_to=head.refers_to,
             automatic_header=_automatic_header(msg),
-            report=read_report(msg),
+            report=read_report(msg, head.sender) if head.maybe_report else None,
         )
-    except Unreadable:
-        raise
     except Exception as exc:  # noqa: BLE001  (malformed MIME in any shape is counted, not fatal)
         raise Unreadable(f"malformed message: {type(exc).__name__}") from exc

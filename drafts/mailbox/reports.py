@@ -12,8 +12,10 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from email.message import EmailMessage, Message
+from email.message import Message
 from email.parser import HeaderParser
+
+from flufl.bounce import all_failures
 
 from store.text import clean, normalise_email
 
@@ -67,7 +69,7 @@ def _address_of(value: str) -> str:
     return normalise_email(value.split(";", 1)[-1].strip().strip("<>"))
 
 
-def _quoted_message_id(msg: EmailMessage) -> str | None:
+def _quoted_message_id(msg: Message) -> str | None:
     for part in msg.walk():
         kind = part.get_content_type()
         headers: Message | None = None
@@ -84,7 +86,7 @@ def _quoted_message_id(msg: EmailMessage) -> str | None:
     return None
 
 
-def _rfc3464(msg: EmailMessage) -> DeliveryReport | None:
+def _rfc3464(msg: Message) -> DeliveryReport | None:
     if msg.get_content_type() != "multipart/report":
         return None
     recipients = []
@@ -115,22 +117,20 @@ def mail_system_address(address: str) -> bool:
     return bool(_MAILER.search(address or ""))
 
 
-def _from_mail_system(msg: EmailMessage) -> bool:
-    sender = str(msg.get("from") or "")
-    return_path = str(msg.get("return-path") or "").strip()
-    addresses = _MESSAGE_ID.sub("", sender)
-    return bool(
-        _MAILER.search(normalise_email(addresses.split("<")[-1].strip(" >")) or "")
-        or _MAILER.search(sender.split("<")[-1].strip(" >"))
-        or return_path == "<>"
-        or _BOUNCE_SUBJECT.search(str(msg.get("subject") or ""))
-    )
+def looks_like_bounce(sender: str, return_path: str, subject: str) -> bool:
+    """A message a mail system sent about a delivery: from MAILER-DAEMON or postmaster, or
+    with an empty return path and a bounce's subject. (Auto-replies have an empty return
+    path too, so that alone proves nothing.)"""
+    if mail_system_address(sender):
+        return True
+    return return_path.strip() == "<>" and bool(_BOUNCE_SUBJECT.search(subject or ""))
 
 
-def _non_standard(msg: EmailMessage) -> DeliveryReport | None:
-    if not _from_mail_system(msg):
+def _non_standard(msg: Message, sender: str) -> DeliveryReport | None:
+    if not looks_like_bounce(
+        sender, str(msg.get("return-path") or ""), str(msg.get("subject") or "")
+    ):
         return None
-    from flufl.bounce import all_failures
 
     # Its detectors log every step at INFO and raise on what they cannot read.
     logging.getLogger("flufl.bounce").setLevel(logging.WARNING)
@@ -151,6 +151,7 @@ def _non_standard(msg: EmailMessage) -> DeliveryReport | None:
     return DeliveryReport(tuple(recipients), _quoted_message_id(msg), "flufl.bounce")
 
 
-def read_report(msg: EmailMessage) -> DeliveryReport | None:
-    """The delivery report this message is, or None when it is not one."""
-    return _rfc3464(msg) or _non_standard(msg)
+def read_report(msg: Message, sender: str) -> DeliveryReport | None:
+    """The delivery report this message is, or None when it is not one. `sender` is the
+    normalised From address."""
+    return _rfc3464(msg) or _non_standard(msg, sender)

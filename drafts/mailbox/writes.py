@@ -90,7 +90,11 @@ def record_bounce(
     if reported:
         touchpoint_id = matching.touchpoint_with_message_id(conn, reported, people)
     if touchpoint_id is None:
-        touchpoint_id = matching.latest_outbound_email(conn, people, facts.sent_at or now)
+        # Touchpoints do not say which address they went to; email goes to a candidate's
+        # main address, so only a bounce of that address names their latest email.
+        main = matching.main_address_of(conn, people, recipient.address)
+        if main:
+            touchpoint_id = matching.latest_outbound_email(conn, main, facts.sent_at or now)
     if touchpoint_id is not None:
         conn.execute(
             update(TOUCHPOINT)

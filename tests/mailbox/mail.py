@@ -96,3 +96,35 @@ def mail_touchpoints(engine: Engine) -> list[dict]:
             select(tp).where(tp.c.source == "mailbox").order_by(tp.c.occurred_at)
         ).all()
     return [dict(r._mapping) for r in rows]
+
+
+def delivery_report(
+    recipient: str = ADA,
+    *,
+    action: str = "failed",
+    status: str = "5.1.1",
+    quoted_id: str | None = INITIAL_ID,
+    at: datetime = NOW - 9 * DAY,
+    message_id: str = "dsn-1@mx.example.com",
+) -> bytes:
+    """An RFC 3464 delivery status notification, as Postfix writes one (written as text:
+    email.message has no API for a message/delivery-status part)."""
+    quoted = (
+        f"--B\nContent-Type: text/rfc822-headers\n\nFrom: {SAM}\nTo: {recipient}\n"
+        f"Subject: About r-1\nMessage-ID: <{quoted_id}>\n\n"
+        if quoted_id
+        else ""
+    )
+    return (
+        "From: MAILER-DAEMON@mx.example.com (Mail Delivery System)\n"
+        f"To: {SAM}\nSubject: Undelivered Mail Returned to Sender\n"
+        f"Date: {format_datetime(at.replace(tzinfo=UTC))}\nMessage-ID: <{message_id}>\n"
+        "Auto-Submitted: auto-replied\nMIME-Version: 1.0\n"
+        'Content-Type: multipart/report; report-type="delivery-status"; boundary="B"\n\n'
+        "--B\nContent-Type: text/plain\n\nYour message could not be delivered.\n\n"
+        "--B\nContent-Type: message/delivery-status\n\n"
+        "Reporting-MTA: dns; mx.example.com\n\n"
+        f"Final-Recipient: rfc822; {recipient}\nAction: {action}\nStatus: {status}\n"
+        f"Diagnostic-Code: smtp; 550 {status} <{recipient}>: Recipient address rejected\n\n"
+        f"{quoted}--B--\n"
+    ).encode()
