@@ -26,6 +26,7 @@ from tui.cli import review as review_commands
 from tui.cli import schedule as schedule_commands
 from tui.cli import send as send_commands
 from tui.cli import suppress as suppress_commands
+from tui.cli import sync as sync_commands
 from tui.cli.common import (
     ConfigOption,
     DbOption,
@@ -148,6 +149,7 @@ send_commands.register(app)
 lead_commands.register(app)
 suppress_commands.register(app)
 replay_commands.register(app)
+sync_commands.register(app)
 
 
 def _debug_requested(argv: list[str]) -> bool:

@@ -14,6 +14,7 @@ import typer
 
 from drafts.sending.sender import Sender, SendReport, reconcile, volume_check
 from drafts.sending.transports import transports_for
+from tui.cli.sync import run_sync
 from tui.cli.common import (
     ConfigOption,
     DbOption,
@@ -41,6 +42,7 @@ LABELS = {
 NOT_CONFIRMED_EXIT = 1
 AUTOMATION_OFF_EXIT = 3
 VOLUME_ALARM_EXIT = 4
+MAILBOX_UNREAD_EXIT = 5
 
 
 def _line(item: dict) -> str:
@@ -138,6 +140,14 @@ def send(
             "team's usual day.",
         ),
     ] = False,
+    no_sync: Annotated[
+        bool,
+        typer.Option(
+            "--no-sync",
+            help="Do not read the configured mailboxes first (a reply that arrived since the "
+            "last `sync` then goes unseen).",
+        ),
+    ] = False,
     as_: Annotated[str | None, typer.Option("--as", help="Who is sending.")] = None,
     now: NowOption = None,
     json_: JsonOption = False,
@@ -156,6 +166,8 @@ def send(
             out.print(f"draft {draft_id} settled as {outcome}")
         return
     transports = {} if dry_run else transports_for(context.settings)
+    if context.settings.mailbox and not no_sync:
+        sync_before_send(context, moment, json_=json_, sending=bool(transports))
     plan = Sender(
         context.engine,
         context.settings,
@@ -209,6 +221,31 @@ def send(
     if report.volume_alarm is not None:  # the day filled up since the plan was made
         err.print(report.volume_alarm.message)
         raise typer.Exit(VOLUME_ALARM_EXIT)
+
+
+def sync_before_send(context, moment, *, json_: bool, sending: bool) -> None:
+    """Read the mailboxes first, so a reply that arrived a minute ago cancels its draft.
+
+    A mailbox that cannot be read may hold exactly that reply: nothing is sent then
+    (`--no-sync` sends anyway). A dry run only warns.
+    """
+    reports = run_sync(context.engine, context.settings, moment, only=None, json_=json_)
+    failed = [report for report in reports if report.error]
+    if not failed:
+        return
+    if json_:
+        for report in failed:
+            err.print(f"error: {report.error}")
+    if not sending:
+        err.print("warning: a mailbox could not be read; the plan below may miss a reply")
+        return
+    if json_:
+        print_json({"sync": [report.as_json() for report in reports], "sent": 0})
+    err.print(
+        "nothing was sent: a mailbox could not be read and may hold a reply "
+        "(fix it, or add --no-sync to send without reading it)"
+    )
+    raise typer.Exit(MAILBOX_UNREAD_EXIT)
 
 
 def _finish(report: SendReport, json_: bool) -> None:

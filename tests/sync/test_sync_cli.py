@@ -1,0 +1,151 @@
+"""`followups sync` as cron runs it: JSON as the contract says, one line per mailbox, a
+refused login named while the other mailbox is still read, and kill -9 losing nothing."""
+
+from __future__ import annotations
+
+import json
+import signal
+import time
+
+import pytest
+from builders import NOW
+from conftest import mailbox_for
+from messages import reply
+from send_team import cli, email_of, email_team, spawn
+from sqlalchemy import func, select
+
+from store import models
+
+NOW_ARGS = ("--now", NOW.isoformat())
+CONFIG_HEAD = '[company]\nname = "Acme Robotics"\ndomains = ["acme-robotics.com"]\n'
+TOUCHPOINT = models.Touchpoint.__table__
+
+
+@pytest.fixture
+def store(sqlite_engine, tmp_path):
+    """c-1 and c-2 with an initial email each; the --db arguments naming the store."""
+    email_team("c-1", "c-2").load(sqlite_engine, tmp_path / "export")
+    return sqlite_engine, ("--db", str(sqlite_engine.url))
+
+
+def write_config(tmp_path, *mailboxes) -> tuple[str, str]:
+    path = tmp_path / "followups.toml"
+    path.write_text(CONFIG_HEAD + "".join(m.toml() for m in mailboxes), encoding="utf-8")
+    return ("--config", str(path))
+
+
+def mail_count(engine) -> int:
+    with engine.connect() as conn:
+        query = select(func.count()).select_from(TOUCHPOINT).where(TOUCHPOINT.c.source == "mailbox")
+        return conn.execute(query).scalar_one()
+
+
+def test_json_has_the_contracts_counts_for_each_mailbox(store, tmp_path, dovecot, monkeypatch):
+    engine, db = store
+    mara = mailbox_for(dovecot, monkeypatch, "mara")
+    dovecot.append(mara.account, reply(email_of("c-1"), at=NOW), when=NOW)
+    config = write_config(tmp_path, mara)
+
+    result = cli("sync", *db, *config, *NOW_ARGS, "--json")
+
+    assert result.returncode == 0, result.stderr
+    (box,) = json.loads(result.stdout)["mailboxes"]
+    keys = ("name", "fetched", "replies", "auto_replies", "opt_outs", "bounces", "outbound")
+    assert {k: box[k] for k in (*keys, "ignored")} == {
+        "name": "mara",
+        "fetched": 1,
+        "replies": 1,
+        "auto_replies": 0,
+        "opt_outs": 0,
+        "bounces": 0,
+        "outbound": 0,
+        "ignored": 0,
+    }
+    human = cli("sync", *db, *config, *NOW_ARGS)
+    assert human.returncode == 0 and human.stdout == "mara: 0 read\n"
+
+
+def test_a_refused_login_is_named_and_the_other_mailbox_is_still_read(
+    store, tmp_path, dovecot, monkeypatch
+):
+    engine, db = store
+    mara = mailbox_for(dovecot, monkeypatch, "mara")
+    team = mailbox_for(dovecot, monkeypatch, "team", recruiter=None)
+    dovecot.append(team.account, reply(email_of("c-2"), at=NOW), when=NOW)
+    monkeypatch.setenv(mara.table["password_env"], "not-the-password")
+    config = write_config(tmp_path, mara, team)
+
+    result = cli("sync", *db, *config, *NOW_ARGS)
+
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"error: mailbox 'mara' (127.0.0.1:{dovecot.port}): the server refused the login"
+    ]
+    assert "team: 1 read: 1 replies" in result.stdout
+    assert "not-the-password" not in result.stdout + result.stderr
+    assert mail_count(engine) == 1
+    as_json = cli("sync", *db, *config, *NOW_ARGS, "--json")
+    boxes = {b["name"]: b for b in json.loads(as_json.stdout)["mailboxes"]}
+    assert as_json.returncode == 1 and "refused the login" in boxes["mara"]["error"]
+    assert boxes["team"]["error"] is None
+
+
+def test_mailbox_option_reads_only_that_one_and_an_unknown_name_is_an_error(
+    store, tmp_path, dovecot, monkeypatch
+):
+    engine, db = store
+    mara = mailbox_for(dovecot, monkeypatch, "mara")
+    team = mailbox_for(dovecot, monkeypatch, "team", recruiter=None)
+    dovecot.append(team.account, reply(email_of("c-2"), at=NOW), when=NOW)
+    config = write_config(tmp_path, mara, team)
+
+    only = cli("sync", *db, *config, *NOW_ARGS, "--mailbox", "mara")
+    assert only.returncode == 0 and only.stdout == "mara: 0 read\n"
+    unknown = cli("sync", *db, *config, *NOW_ARGS, "--mailbox", "nobody")
+    assert unknown.returncode == 1
+    assert (
+        unknown.stderr
+        == "error: --mailbox: no [[mailbox]] named 'nobody' (known: 'mara', 'team')\n"
+    )
+
+
+def test_kill_9_mid_sync_loses_nothing_and_duplicates_nothing(
+    store, tmp_path, dovecot, monkeypatch
+):
+    engine, db = store
+    mara = mailbox_for(dovecot, monkeypatch, "mara")
+    total = 300
+    dovecot.append(
+        mara.account,
+        [reply(email_of(f"c-{1 + i % 2}"), at=NOW, body=f"Answer {i}") for i in range(total)],
+        when=NOW,
+    )
+    config = write_config(tmp_path, mara)
+    monkeypatch.setenv("FOLLOWUPS_SYNC_BATCH", "1")  # one transaction per message
+
+    process = spawn("sync", *db, *config, *NOW_ARGS)
+    deadline = time.monotonic() + 60
+    while mail_count(engine) < 10 and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.01)
+    assert process.poll() is None, "the sync ended before it could be killed; add messages"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    stored_before = mail_count(engine)
+    assert 0 < stored_before < total
+
+    result = cli("sync", *db, *config, *NOW_ARGS, "--json")
+
+    assert result.returncode == 0, result.stderr
+    (box,) = json.loads(result.stdout)["mailboxes"]
+    assert box["fetched"] == total - stored_before and box["replies"] == total - stored_before
+    assert mail_count(engine) == total
+    with engine.connect() as conn:
+        ids = conn.execute(select(TOUCHPOINT.c.message_id).where(TOUCHPOINT.c.source == "mailbox"))
+        ids = [row[0] for row in ids]
+    assert len(set(ids)) == total
+
+
+def test_without_mailboxes_sync_says_so(store, tmp_path):
+    engine, db = store
+    result = cli("sync", *db, *write_config(tmp_path), *NOW_ARGS, "--json")
+    assert result.returncode == 0 and json.loads(result.stdout) == {"mailboxes": []}

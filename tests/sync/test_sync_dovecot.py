@@ -1,0 +1,161 @@
+"""`followups sync` against a real Dovecot: incremental, idempotent, bounded, never marks read.
+
+Each test builds a team through the real importer, puts mail into its own Dovecot user by
+IMAP APPEND, syncs, and checks what the store holds.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from builders import DAY, NOW, make_settings
+from conftest import Mailbox, mailbox_for
+from messages import reply
+from send_team import email_of, email_team
+from sqlalchemy import select
+
+from drafts.mailbox.sync import sync_mailboxes
+from store import models
+from store.config_mailbox import MailboxSettings
+from store.mailbox import folder_state
+
+TOUCHPOINT = models.Touchpoint.__table__
+HOUR = timedelta(hours=1)
+
+
+@pytest.fixture
+def team_store(sqlite_engine, tmp_path):
+    """c-1 and c-2, each sent an initial email by sam ten days before NOW."""
+    email_team("c-1", "c-2").load(sqlite_engine, tmp_path / "export")
+    return sqlite_engine
+
+
+def settings_for(*mailboxes: Mailbox):
+    settings = make_settings()
+    boxes = [MailboxSettings.model_validate(m.table) for m in mailboxes]
+    return settings.model_copy(update={"mailbox": boxes})
+
+
+def mail_touchpoints(engine) -> list[dict]:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(TOUCHPOINT)
+            .where(TOUCHPOINT.c.source == "mailbox")
+            .order_by(TOUCHPOINT.c.occurred_at)
+        )
+        return [dict(r._mapping) for r in rows]
+
+
+def sync(engine, *mailboxes: Mailbox, now=NOW):
+    reports = sync_mailboxes(engine, settings_for(*mailboxes), now=now)
+    assert all(r.error is None for r in reports), [r.error for r in reports]
+    return reports[0] if len(reports) == 1 else reports
+
+
+def test_a_reply_is_stored_once_across_syncs_and_stays_unread(team_store, dovecot, monkeypatch):
+    mailbox = mailbox_for(dovecot, monkeypatch)
+    dovecot.append(
+        mailbox.account,
+        [
+            reply(email_of("c-1"), at=NOW - 2 * HOUR),
+            reply("stranger@example.org", at=NOW - HOUR, subject="Lunch?"),
+        ],
+        when=NOW - HOUR,
+    )
+
+    first = sync(team_store, mailbox)
+    again = sync(team_store, mailbox)
+
+    assert (first.fetched, first.counts["replies"], first.counts["ignored"]) == (2, 1, 1)
+    assert again.fetched == 0
+    (stored,) = mail_touchpoints(team_store)
+    assert (stored["candidate_id"], stored["direction"], stored["channel"]) == (
+        "c-1",
+        "inbound",
+        "email",
+    )
+    assert (stored["mailbox"], stored["folder"]) == ("mara", "INBOX")
+    assert stored["message_id"]
+    with dovecot.client(mailbox.account) as imap:
+        imap.select_folder("INBOX", readonly=True)
+        flags = imap.get_flags(imap.search("ALL"))
+    assert all(b"\\Seen" not in f for f in flags.values())  # BODY.PEEK: still unread
+
+    dovecot.append(mailbox.account, reply(email_of("c-2"), at=NOW), when=NOW)
+    third = sync(team_store, mailbox, now=NOW + HOUR)
+    assert (third.fetched, third.counts["replies"]) == (1, 1)
+    assert [t["candidate_id"] for t in mail_touchpoints(team_store)] == ["c-1", "c-2"]
+
+
+def test_a_changed_uidvalidity_rereads_without_duplicating(team_store, dovecot, monkeypatch):
+    mailbox = mailbox_for(dovecot, monkeypatch, folders=["Replies"])
+    with dovecot.client(mailbox.account) as imap:
+        imap.create_folder("Replies")
+    first_reply = reply(email_of("c-1"), at=NOW - 3 * HOUR)
+    dovecot.append(mailbox.account, first_reply, folder="Replies", when=NOW - 3 * HOUR)
+    assert sync(team_store, mailbox).counts["replies"] == 1
+    with team_store.connect() as conn:
+        before = folder_state(conn, "mara", "Replies").uidvalidity
+
+    dovecot.recreate_folder(mailbox.account, "Replies")
+    dovecot.append(
+        mailbox.account,
+        [first_reply, reply(email_of("c-2"), at=NOW - HOUR)],
+        folder="Replies",
+        when=NOW - HOUR,
+    )
+    report = sync(team_store, mailbox)
+
+    assert report.reread_folders == ["Replies"] and report.fetched == 2
+    assert report.counts["replies"] == 1  # the re-read copy of the first reply is known
+    assert sorted(t["candidate_id"] for t in mail_touchpoints(team_store)) == ["c-1", "c-2"]
+    with team_store.connect() as conn:
+        assert folder_state(conn, "mara", "Replies").uidvalidity != before
+
+
+def test_a_20_mb_message_is_skipped_and_counted(team_store, dovecot, monkeypatch):
+    mailbox = mailbox_for(dovecot, monkeypatch)
+    dovecot.append(
+        mailbox.account,
+        [
+            reply(email_of("c-1"), at=NOW - 2 * HOUR, size=20 * 1024 * 1024),
+            reply(email_of("c-2"), at=NOW - HOUR),
+        ],
+        when=NOW - HOUR,
+    )
+
+    report = sync(team_store, mailbox)
+
+    assert report.fetched == 2 and report.too_large == 1
+    assert (report.counts["replies"], report.counts["ignored"]) == (1, 1)
+    assert [t["candidate_id"] for t in mail_touchpoints(team_store)] == ["c-2"]
+    assert sync(team_store, mailbox).fetched == 0  # settled: not looked at again
+
+
+def test_the_first_sync_reads_since_days_back(team_store, dovecot, monkeypatch):
+    mailbox = mailbox_for(dovecot, monkeypatch, since_days=5)
+    dovecot.append(mailbox.account, reply(email_of("c-1"), at=NOW - 8 * DAY), when=NOW - 8 * DAY)
+    dovecot.append(mailbox.account, reply(email_of("c-2"), at=NOW - 2 * DAY), when=NOW - 2 * DAY)
+
+    report = sync(team_store, mailbox)
+
+    assert report.fetched == 1
+    assert [t["candidate_id"] for t in mail_touchpoints(team_store)] == ["c-2"]
+
+
+def test_sent_folder_mail_is_the_recruiters_outbound(team_store, dovecot, monkeypatch):
+    mailbox = mailbox_for(dovecot, monkeypatch, recruiter="sam")
+    sent = reply("sam@acme-robotics.com", to=email_of("c-2"), at=NOW - HOUR, subject="Call?")
+    dovecot.append(mailbox.account, sent, folder="Sent", when=NOW - HOUR)
+
+    report = sync(team_store, mailbox)
+
+    assert report.counts["outbound"] == 1
+    (stored,) = mail_touchpoints(team_store)
+    assert (stored["candidate_id"], stored["direction"], stored["recruiter"]) == (
+        "c-2",
+        "outbound",
+        "sam",
+    )
+    assert stored["folder"] == "Sent"
