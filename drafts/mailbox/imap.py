@@ -8,6 +8,7 @@ config names; no message here ever holds their values.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import os
 import socket
@@ -67,6 +68,9 @@ def reason(exc: BaseException) -> str:
     if isinstance(exc, OSError):
         return exc.strerror or type(exc).__name__
     text = str(exc)
+    if text[:2] in ("b'", 'b"'):  # imaplib puts the server's bytes reply in the message
+        with contextlib.suppress(ValueError, SyntaxError):
+            text = ast.literal_eval(text).decode("utf-8", "replace")
     return quoted(text, 120, bare=True) if text else type(exc).__name__
 
 

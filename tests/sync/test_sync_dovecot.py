@@ -159,3 +159,14 @@ def test_sent_folder_mail_is_the_recruiters_outbound(team_store, dovecot, monkey
         "sam",
     )
     assert stored["folder"] == "Sent"
+
+
+def test_a_missing_folder_is_named_and_the_others_are_still_read(team_store, dovecot, monkeypatch):
+    mailbox = mailbox_for(dovecot, monkeypatch, folders=["Gone", "INBOX"])
+    dovecot.append(mailbox.account, reply(email_of("c-1"), at=NOW - HOUR), when=NOW - HOUR)
+
+    (report,) = sync_mailboxes(team_store, settings_for(mailbox), now=NOW)
+
+    assert report.error.startswith("mailbox 'mara': folder 'Gone': ")
+    assert "b'" not in report.error and "\n" not in report.error
+    assert report.counts["replies"] == 1
