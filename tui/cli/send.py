@@ -14,7 +14,6 @@ import typer
 
 from drafts.sending.sender import Sender, SendReport, reconcile, volume_check
 from drafts.sending.transports import transports_for
-from tui.cli.sync import run_sync
 from tui.cli.common import (
     ConfigOption,
     DbOption,
@@ -27,6 +26,7 @@ from tui.cli.common import (
     print_json,
     reviewer_name,
 )
+from tui.cli.sync import run_sync
 
 LABELS = {
     "would_send": "would send",
