@@ -25,6 +25,15 @@ MARK_STYLE = {Severity.BLOCK: "red", Severity.WARN: "yellow"}
 DIM = "dim"
 
 
+def mail_mark(tp) -> str:
+    """Where a touchpoint read from a mailbox came from, and whether a machine wrote it:
+    "[mail sam/INBOX auto, back 2025-11-20] " (appended as plain text, never markup)."""
+    kind = "auto" if tp.automatic else "human"
+    if tp.automatic and tp.returns_at is not None:
+        kind += f", back {tp.returns_at:%Y-%m-%d}"
+    return f"[mail {one_line(tp.mailbox, 30)}/{one_line(tp.folder, 40)} {kind}] "
+
+
 def age(then: datetime | None, now: datetime) -> str:
     """A short age: 3d, 5h, 12m."""
     if then is None:
@@ -170,6 +179,8 @@ def render_detail(detail: DraftDetail, row: QueueRow | None, now: datetime) -> T
         )
         if tp.delivery and tp.delivery != "delivered":
             text.append(f"[{tp.delivery}] ", style="red")
+        if tp.source == "mailbox":
+            text.append(mail_mark(tp), style="cyan")
         text.append(one_line(tp.body or tp.subject, 90) + "\n")
 
     if detail.history:
