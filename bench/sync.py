@@ -2,7 +2,7 @@
 
     python bench/sync.py [--messages 10000] [--db URL]     (as root: it starts Dovecot)
 
-Starts a private Dovecot (tests/support/dovecot.py), APPENDs a realistic mix of mail to one
+Starts a private Dovecot (testkit/dovecot.py), APPENDs a realistic mix of mail to one
 user's INBOX and Sent (candidates' replies, out-of-office replies, bounces, opt-outs, mail
 from strangers and newsletters, a few large attachments), builds a store whose candidates
 those messages concern, then times, in the same run:
@@ -36,7 +36,7 @@ from drafts.mailbox.sync import sync_mailboxes  # noqa: E402
 from store.config import Settings  # noqa: E402
 from store.db import open_store  # noqa: E402
 from store.importer import import_export  # noqa: E402
-from tests.support.dovecot import Account, Dovecot, dovecot_missing  # noqa: E402
+from testkit.dovecot import Account, Dovecot, dovecot_missing  # noqa: E402
 
 NOW = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 CANDIDATES = 3000

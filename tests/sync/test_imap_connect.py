@@ -4,12 +4,12 @@ login and an unreachable server each one clear line naming the mailbox, never a 
 from __future__ import annotations
 
 import pytest
-from conftest import mailbox_for
 
 from drafts.mailbox.imap import MailboxError, connect
 from store.config import Settings
 from store.config_mailbox import MailboxSettings
-from tests.support.dovecot import free_port
+from testkit.dovecot import free_port
+from tests.support.mailboxes import mailbox_for
 
 
 def settings_with(box: dict) -> tuple[Settings, MailboxSettings]:

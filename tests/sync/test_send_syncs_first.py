@@ -7,8 +7,6 @@ import json
 
 import pytest
 from builders import MINUTE, NOW
-from conftest import mailbox_for
-from messages import reply
 from send_team import (
     approved_team,
     cli,
@@ -19,6 +17,9 @@ from send_team import (
     smtp_settings,
 )
 from smtp_sink import SmtpSink
+
+from tests.support.mail_messages import reply
+from tests.support.mailboxes import mailbox_for
 
 NOW_ARGS = ("--now", NOW.isoformat())
 

@@ -9,12 +9,12 @@ import time
 
 import pytest
 from builders import NOW
-from conftest import mailbox_for
-from messages import reply
 from send_team import cli, email_of, email_team, spawn
 from sqlalchemy import func, select
 
 from store import models
+from tests.support.mail_messages import reply
+from tests.support.mailboxes import mailbox_for
 
 NOW_ARGS = ("--now", NOW.isoformat())
 CONFIG_HEAD = '[company]\nname = "Acme Robotics"\ndomains = ["acme-robotics.com"]\n'

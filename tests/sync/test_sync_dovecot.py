@@ -10,8 +10,6 @@ from datetime import timedelta
 
 import pytest
 from builders import DAY, NOW, make_settings
-from conftest import Mailbox, mailbox_for
-from messages import reply
 from send_team import email_of, email_team
 from sqlalchemy import select
 
@@ -19,6 +17,8 @@ from drafts.mailbox.sync import sync_mailboxes
 from store import models
 from store.config_mailbox import MailboxSettings
 from store.mailbox import folder_state
+from tests.support.mail_messages import reply
+from tests.support.mailboxes import Mailbox, mailbox_for
 
 TOUCHPOINT = models.Touchpoint.__table__
 HOUR = timedelta(hours=1)

@@ -1,4 +1,4 @@
-"""Mail as it arrives: real RFC 5322 bytes built with the standard library."""
+"""Mail as it arrives at a mailbox: real RFC 5322 bytes built with the standard library."""
 
 from __future__ import annotations
 
