@@ -28,9 +28,15 @@ FIGURE_COLUMNS = (
     "sent",
     "cancelled",
     "replies_after_followup",
+    "decided",
     "median_seconds_on_screen_before_approval",
     "approvals_under_3s",
 )
+# The columns about the person as a reviewer (the decisions they made, on anyone's drafts);
+# the others are about the person as the drafts' owner (what happened to their drafts).
+REVIEWER_COLUMNS = ("decided", "median_seconds_on_screen_before_approval", "approvals_under_3s")
+# The decisions a reviewer makes on a draft (an undone one no longer stands).
+REVIEW_ACTIONS = ("approve", "edit", "reject")
 # ... and the counts behind them, by reason or code (dicts in RecruiterWeek.as_dict).
 FIGURE_BREAKDOWNS = ("rejected_by_reason", "cancelled_by_reason", "flags_by_code")
 
@@ -43,7 +49,11 @@ def week_of(moment: datetime) -> str:
 
 @dataclass
 class RecruiterWeek:
-    """One recruiter's figures for one week (or for all time, week "all")."""
+    """One person's figures for one week (or for all time, week "all").
+
+    As the owner of drafts: created, approved, edited, rejected, sent, cancelled, replies,
+    flags. As a reviewer: `decided` and the seconds on screen before each approval.
+    """
 
     created: int = 0
     approved: int = 0
@@ -52,6 +62,7 @@ class RecruiterWeek:
     sent: int = 0
     cancelled: Counter = field(default_factory=Counter)
     replies_after_followup: int = 0
+    decided: int = 0
     on_screen_ms: list[int] = field(default_factory=list)
     flags: Counter = field(default_factory=Counter)
 
@@ -69,6 +80,7 @@ class RecruiterWeek:
             "cancelled": sum(self.cancelled.values()),
             "cancelled_by_reason": dict(sorted(self.cancelled.items())),
             "replies_after_followup": self.replies_after_followup,
+            "decided": self.decided,
             "median_seconds_on_screen_before_approval": median,
             "approvals_under_3s": fast,
             "flags_by_code": dict(sorted(self.flags.items())),
@@ -76,7 +88,12 @@ class RecruiterWeek:
 
 
 def team_figures(conn: Connection, *, since: datetime | None = None) -> dict[str, Any]:
-    """Per recruiter and week, team totals, daily send volume and rejection reasons."""
+    """Per person and week, team totals, daily send volume and rejection reasons.
+
+    A person's row counts what happened to their drafts (as the owner) and the decisions
+    they made themselves (as a reviewer, on anyone's drafts): a lead who approved alex's
+    draft in 2 s shows that under the lead's name, not alex's. Undone decisions are left out.
+    """
     d = models.FollowUpDraft.__table__
     drafts = {row.id: row for row in conn.execute(select(d))}
     cells: dict[tuple[str, str], RecruiterWeek] = defaultdict(RecruiterWeek)
@@ -97,15 +114,22 @@ def team_figures(conn: Connection, *, since: datetime | None = None) -> dict[str
                 c.sent += 1
 
     dec = models.Decision.__table__
-    for row in conn.execute(select(dec).order_by(dec.c.at, dec.c.id)):
+    decisions = conn.execute(select(dec).order_by(dec.c.at, dec.c.id)).all()
+    # Count what stands: an undone decision is as if it was never made (the undo too).
+    undone = {(row.detail or {}).get("undoes") for row in decisions if row.action == "undo"}
+    for row in decisions:
         draft = drafts.get(row.draft_id)
-        if draft is None or not wanted(row.at):
+        if draft is None or not wanted(row.at) or row.id in undone:
             continue
+        if row.action in REVIEW_ACTIONS:
+            # The reviewer's own figures: whoever decided, whoever's draft it was.
+            for c in cell(row.actor, row.at):
+                c.decided += 1
+                if row.action == "approve" and row.on_screen_ms is not None:
+                    c.on_screen_ms.append(row.on_screen_ms)
         for c in cell(draft.recruiter, row.at):
             if row.action == "approve":
                 c.approved += 1
-                if row.on_screen_ms is not None:
-                    c.on_screen_ms.append(row.on_screen_ms)
             elif row.action == "edit":
                 c.edited += 1
             elif row.action == "reject":

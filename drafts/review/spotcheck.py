@@ -33,6 +33,8 @@ class SpotCheckItem:
     body: str
     verdict: str | None
     note: str | None
+    # Who approved it (the reviewer), beside `recruiter` (the draft's owner).
+    decided_by: str | None = None
 
 
 def _verdicts(conn: Connection) -> dict[int, tuple[str, str | None, str]]:
@@ -57,9 +59,9 @@ def sample(
     at (and the other way round); seeded so two leads with the same seed see the same set.
     """
     d = models.FollowUpDraft.__table__
-    query = select(d.c.id, d.c.recruiter, d.c.status, d.c.candidate_id, d.c.body).where(
-        d.c.status.in_(SPOT_STATUSES)
-    )
+    query = select(
+        d.c.id, d.c.recruiter, d.c.status, d.c.candidate_id, d.c.body, d.c.decided_by
+    ).where(d.c.status.in_(SPOT_STATUSES))
     if recruiter:
         query = query.where(d.c.recruiter == recruiter)
     strata: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
@@ -83,6 +85,7 @@ def sample(
                         row.body,
                         verdict[0] if verdict else None,
                         verdict[1] if verdict else None,
+                        row.decided_by,
                     )
                 )
     return picked

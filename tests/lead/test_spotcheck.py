@@ -107,3 +107,17 @@ def test_a_concern_needs_a_note_and_a_real_draft(engine):
         spotcheck.mark(conn, draft_id=1, verdict="concern", lead="lee")
     with engine.begin() as conn, pytest.raises(FollowupsError, match="no draft"):
         spotcheck.mark(conn, draft_id=99, verdict="ok", lead="lee")
+
+
+def test_the_sample_names_the_owner_and_who_approved(engine):
+    from tui.app.screens.spotcheck import verdict_banner
+
+    with engine.begin() as conn:
+        _drafts(conn, {"alex": {"approved": 1}})
+        d = models.FollowUpDraft.__table__
+        conn.execute(d.update().values(decided_by="root"))
+    with engine.connect() as conn:
+        (item,) = spotcheck.sample(conn, per_recruiter=2, seed=1)
+    assert (item.recruiter, item.decided_by) == ("alex", "root")
+    banner = verdict_banner(item).plain
+    assert "approved by root" in banner and "alex's draft" in banner

@@ -117,17 +117,18 @@ def _seed(conn):
         ],
     )
     at = MON + timedelta(hours=1)
-    for draft_id, action, ms, reason, detail in [
-        (1, "approve", 2_000, None, {}),  # sam, W45, a rubber stamp
-        (2, "edit", None, None, {}),  # sam, W45
-        (2, "approve", 14_000, None, {}),  # sam, W45
-        (3, "reject", None, "not a fit", {}),  # sam, W45
-        (4, "approve", 6_000, None, {}),  # priya, W45
-        (4, "cancel", None, "replied", {"codes": ["replied"]}),  # priya, W45
+    # (draft, who decided, action, ms on screen, reason, detail); the draft's owner is above.
+    for draft_id, actor, action, ms, reason, detail in [
+        (1, "root", "approve", 2_000, None, {}),  # sam's draft, W45, root's rubber stamp
+        (2, "sam", "edit", None, None, {}),  # sam's own, W45
+        (2, "sam", "approve", 14_000, None, {}),  # sam's own, W45
+        (3, "priya", "reject", None, "not a fit", {}),  # sam's draft, W45
+        (4, "sam", "approve", 6_000, None, {}),  # priya's draft, W45
+        (4, "sender", "cancel", None, "replied", {"codes": ["replied"]}),  # priya, W45
     ]:
         audit.record(
             conn,
-            actor="x",
+            actor=actor,
             action=action,
             at=at,
             draft_id=draft_id,
@@ -171,12 +172,69 @@ def test_per_recruiter_totals_match_the_hand_count(figures):
     assert (sam["created"], sam["approved"], sam["edited"], sam["sent"]) == (3, 2, 1, 2)
     assert sam["rejected_by_reason"] == {"not a fit": 1}
     assert sam["replies_after_followup"] == 1  # c1 only: c2's reply came before its follow-up
-    assert sam["median_seconds_on_screen_before_approval"] == 8.0  # median of 2 s and 14 s
-    assert sam["approvals_under_3s"] == 1
     assert sam["flags_by_code"] == {"role_closed": 1}
     priya = figures["recruiters"]["priya"]["all"]
     assert priya["cancelled_by_reason"] == {"replied": 1}
     assert (priya["created"], priya["approved"], priya["sent"]) == (2, 1, 0)
+
+
+def test_seconds_on_screen_are_the_reviewers_not_the_owners(figures):
+    people = {who: weeks["all"] for who, weeks in figures["recruiters"].items()}
+    # sam decided three times (own edit and approval, priya's draft): 14 s and 6 s.
+    sam = people["sam"]
+    assert (sam["decided"], sam["approvals_under_3s"]) == (3, 0)
+    assert sam["median_seconds_on_screen_before_approval"] == 10.0
+    # root approved sam's draft in 2 s: the rubber stamp is root's, not sam's.
+    root = people["root"]
+    assert (root["decided"], root["approvals_under_3s"], root["created"]) == (1, 1, 0)
+    assert root["median_seconds_on_screen_before_approval"] == 2.0
+    assert people["priya"]["decided"] == 1 and people["priya"]["approvals_under_3s"] == 0
+    # The sender's cancellation is no reviewer's decision.
+    assert "sender" not in people
+    assert figures["team"]["decided"] == 5 and figures["team"]["approvals_under_3s"] == 1
+
+
+def test_undone_decisions_are_not_counted(engine):
+    with engine.begin() as conn:
+        _seed(conn)
+        first = conn.execute(
+            insert(models.Decision).values(
+                at=MON + timedelta(hours=3),
+                actor="kim",
+                action="reject",
+                reason="role closed",
+                draft_id=5,
+                candidate_id="c5",
+                detail={},
+            )
+        ).inserted_primary_key[0]
+        audit.record(
+            conn,
+            actor="kim",
+            action="undo",
+            at=MON + timedelta(hours=4),
+            reason="undo reject",
+            draft_id=5,
+            candidate_id="c5",
+            detail={"undoes": first, "action": "reject"},
+        )
+        audit.record(
+            conn,
+            actor="kim",
+            action="approve",
+            at=MON + timedelta(hours=5),
+            on_screen_ms=1_000,
+            draft_id=5,
+            candidate_id="c5",
+        )
+    with engine.connect() as conn:
+        figures = team_figures(conn)
+    priya = figures["recruiters"]["priya"]["all"]
+    assert priya["rejected_by_reason"] == {} and priya["rejected"] == 0
+    assert priya["approved"] == 2
+    kim = figures["recruiters"]["kim"]["all"]
+    assert (kim["decided"], kim["approvals_under_3s"]) == (1, 1)
+    assert figures["team"]["rejected"] == 1  # sam's c3 only
 
 
 def test_weeks_split_by_when_things_happened(figures):

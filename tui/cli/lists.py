@@ -115,6 +115,7 @@ LABELS = {
     "sent": "sent",
     "cancelled": "cancelled",
     "replies_after_followup": "replies",
+    "decided": "decided",
     "median_seconds_on_screen_before_approval": "median s",
     "approvals_under_3s": "<3s",
 }
@@ -170,7 +171,7 @@ def _print_human(counts, figures) -> None:
         f"{store['candidates']} candidates, {store['threads']} threads, {store['drafts']} drafts"
     )
     out.print("threads: " + ", ".join(f"{k} {v}" for k, v in counts["threads_by_state"].items()))
-    grid = table("recruiter", *(LABELS[key] for key in FIGURE_COLUMNS))
+    grid = table("person", *(LABELS[key] for key in FIGURE_COLUMNS))
     for recruiter, weeks in figures["recruiters"].items():
         row = weeks["all"]
         shown = {**row}
@@ -180,6 +181,10 @@ def _print_human(counts, figures) -> None:
         )
         grid.add_row(*cells(recruiter, *(shown[key] for key in FIGURE_COLUMNS)))
     out.print(grid)
+    out.print(
+        "drafted…replies: what happened to the person's own drafts; decided, median s, <3s: "
+        "the decisions the person made, on anyone's drafts (undone ones left out)"
+    )
     daily = figures["daily_sends"]
     if daily:
         series = fill_days(daily)

@@ -37,6 +37,7 @@ LABELS = {
     "sent": ("sent", 5),
     "cancelled": ("cancelled", 9),
     "replies_after_followup": ("replies", 7),
+    "decided": ("decided", 7),
     "median_seconds_on_screen_before_approval": ("median s", 8),
     "approvals_under_3s": ("<3 s", 5),
 }
@@ -144,7 +145,7 @@ class FiguresScreen(Screen[None]):
     def on_mount(self) -> None:
         """Fixed-width columns, then the numbers (counted in a thread)."""
         table = self.query_one(DataTable)
-        table.add_column("recruiter", key="recruiter", width=10)
+        table.add_column("person", key="recruiter", width=10)
         for key, label, width in COLUMNS:
             table.add_column(Text(label, justify="right"), key=key, width=width)
         table.focus()
@@ -194,7 +195,8 @@ class FiguresScreen(Screen[None]):
         label = "all weeks" if self.week == ALL else f"week {self.week}"
         line = Text(f"Figures · {label} · {len(rows)} rows", style="bold")
         line.append(
-            f"   [ ] change week · <3 s = approvals faster than {RUBBER_STAMP_MS // 1000} s",
+            "   [ ] change week · drafted…replies: the person's own drafts · decided, median s,"
+            f" <3 s: their own decisions (approvals faster than {RUBBER_STAMP_MS // 1000} s)",
             style="dim",
         )
         self.query_one("#figures-status", Static).update(line)

@@ -33,7 +33,8 @@ if TYPE_CHECKING:
     from tui.app.app import ReviewApp
 
 COLUMNS = (
-    ("recruiter", "recruiter", 9),
+    ("recruiter", "owner", 9),
+    ("reviewer", "approver", 9),
     ("draft", "draft", 5),
     ("status", "status", 8),
     ("candidate", "candidate", 18),
@@ -50,7 +51,13 @@ def verdict_cell(item: SpotCheckItem) -> Text:
 def verdict_banner(item: SpotCheckItem) -> Text:
     """The line above the draft saying what the lead has said about it so far."""
     text = Text()
-    text.append(f"Spot-check · {item.status} by {one_line(item.recruiter)} · ", style="bold")
+    # Owner and reviewer both: crediting the owner with a colleague's approval misleads.
+    approver = one_line(item.decided_by) if item.decided_by else "unknown"
+    status = "" if item.status == "approved" else f"{item.status}, "
+    text.append(
+        f"Spot-check · {status}approved by {approver} · {one_line(item.recruiter)}'s draft · ",
+        style="bold",
+    )
     if item.verdict is None:
         text.append("no verdict yet: o ok, c concern\n", style="italic")
     elif item.verdict == "ok":
@@ -147,6 +154,7 @@ class SpotCheckScreen(Screen[None]):
             for item in sample.items:
                 table.add_row(
                     Text(one_line(item.recruiter, 9)),
+                    Text(one_line(item.decided_by or "-", 9)),
                     Text(str(item.draft_id), justify="right"),
                     Text(item.status),
                     Text(one_line(sample.names.get(item.candidate_id, item.candidate_id), 18)),
