@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import getpass
-import json
 import os
 import sys
 from dataclasses import dataclass
@@ -11,17 +10,19 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from sqlalchemy import Engine
 
 from store import FollowupsError
 from store.clock import parse_timestamp, utc_now
 from store.config import Settings, load_settings
 from store.db import open_store
+from store.text import clean
+from tui.cli.terminal import console, json_text
 
-# Data never goes through markup: a candidate named "[bold]x" prints as typed.
-out = Console(markup=False, highlight=False, emoji=False, soft_wrap=True)
-err = Console(stderr=True, markup=False, highlight=False, emoji=False, soft_wrap=True)
+# Data never goes through markup (a candidate named "[bold]x" prints as typed) and no
+# control character of it reaches the terminal: see tui.cli.terminal.
+out = console()
+err = console(stderr=True)
 
 DbOption = Annotated[
     str | None,
@@ -104,11 +105,22 @@ def parse_now(value: str | None) -> datetime:
 
 
 def reviewer_name(explicit: str | None = None) -> str:
-    """--as, else $FOLLOWUPS_USER, else the login name: what the audit log records."""
-    if explicit:
-        return explicit
-    if env := os.environ.get("FOLLOWUPS_USER"):
-        return env
+    """--as, else $FOLLOWUPS_USER, else the login name: what the audit log records.
+
+    A name with control characters is refused, not cleaned: the audit log must record
+    who decided exactly as they will be shown, and an escape sequence is never a name.
+    """
+    for source, value in (
+        ("--as", explicit),
+        ("$FOLLOWUPS_USER", os.environ.get("FOLLOWUPS_USER")),
+    ):
+        if not value:
+            continue
+        if clean(value) != value or "\n" in value or "\t" in value:
+            raise FollowupsError(f"{source}: a reviewer name cannot contain control characters")
+        if len(value) > 100:
+            raise FollowupsError(f"{source}: a reviewer name is at most 100 characters")
+        return value
     try:
         return getpass.getuser()
     except Exception:  # no login name in some containers
@@ -117,7 +129,7 @@ def reviewer_name(explicit: str | None = None) -> str:
 
 def print_json(document: Any) -> None:
     """The one JSON document a --json command prints."""
-    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n")
+    sys.stdout.write(json_text(document) + "\n")
 
 
 def on_terminal() -> bool:
