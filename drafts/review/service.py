@@ -88,8 +88,13 @@ class ReviewService(LeadDesk):
         with self.engine.connect() as conn:
             return count_queue(conn, self.queue_filter, reviewer=self.reviewer, now=self.clock())
 
-    def fetch_detail(self, draft_id: int) -> tuple[bool, DraftDetail | None]:
-        """Claim (or renew) the draft, then load it with its rules asked now."""
+    def fetch_detail(self, draft_id: int) -> tuple[str | None, DraftDetail | None]:
+        """Claim (or renew) the draft, then load it with its rules asked now.
+
+        Returns (who else holds it, the detail). Only a pending draft can be held by
+        someone else: a draft already decided (by you or anyone) is not "held", it is
+        decided, and its detail says by whom.
+        """
         claimed = review.claim(
             self.engine,
             draft_id=draft_id,
@@ -98,7 +103,12 @@ class ReviewService(LeadDesk):
             now=self.clock(),
         )
         with self.engine.connect() as conn:
-            return claimed, load_detail(conn, self.settings, draft_id, self.clock())
+            detail = load_detail(conn, self.settings, draft_id, self.clock())
+        held_by = None
+        if not claimed and detail is not None and detail.draft["status"] == "pending":
+            holder = detail.draft["claimed_by"]
+            held_by = holder if holder and holder != self.reviewer else None
+        return held_by, detail
 
     def fetch_details(self, ids: list[int]) -> list[DraftDetail]:
         """Several drafts, rechecked now (the bulk confirmation)."""

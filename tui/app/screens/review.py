@@ -166,22 +166,22 @@ class ReviewScreen(QueueTools, Screen[None]):
     @work(exclusive=True, group="detail", exit_on_error=False)
     async def show_draft(self, draft_id: int) -> None:
         """Claim the draft, recheck its rules and show it (the one place a draft is shown)."""
-        claimed, detail = await asyncio.to_thread(self.rapp.service.fetch_detail, draft_id)
+        held_by, detail = await asyncio.to_thread(self.rapp.service.fetch_detail, draft_id)
         if draft_id != self.current_id:
             return
         if detail is None:
             self.tell(f"Draft {draft_id} no longer exists.", "warning")
             return
-        if not claimed:
-            self.query_one(QueueTable).set_status(draft_id, "taken")
         self.detail = detail
         row = next((r for r in self.page if r.id == draft_id), None)
         self.query_one("#detail", Static).update(render_detail(detail, row, self.rapp.clock()))
         self.query_one("#detail-scroll", VerticalScroll).scroll_home(animate=False)
-        self.query_one(QueueTable).set_status(draft_id, detail.draft["status"])
+        self.query_one(QueueTable).set_status(
+            draft_id, "taken" if held_by else detail.draft["status"]
+        )
         self.shown_ids.add(draft_id)
         self._shown_since = time.monotonic()
-        message = "" if claimed else f"another reviewer holds draft {draft_id}"
+        message = f"{held_by} is reviewing draft {draft_id}" if held_by else ""
         self._status(message)
         if self._count_pending:
             self._count_pending = False
