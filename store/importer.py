@@ -25,6 +25,7 @@ from store import FollowupsError, models, status_history
 from store.addresses import replace_addresses
 from store.clock import at_or_now
 from store.csv_schema import EXPORT_FILES, STATUS_HISTORY, SUPPRESSIONS, FileSpec
+from store.erasure import skip_erased_rows
 from store.suppressions import suppression_key
 from store.text import clean, first_name_of, normalise_email, normalise_linkedin, quoted
 from store.upsert import upsert
@@ -374,6 +375,8 @@ def import_export(
             "touchpoints": _existing_ids(conn, models.Touchpoint.touchpoint_id),
             "suppressions": _existing_ids(conn, models.Suppression.key),
         }
+        # An erased person's rows are dropped before anything is checked or written.
+        report.warnings += skip_erased_rows(conn, parsed)
         problems: list[ImportProblem] = []
         _check_references(
             parsed,

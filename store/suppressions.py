@@ -15,6 +15,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.engine import Connection
 
 from store import FollowupsError, audit, models
+from store.erasure import digest, store_secret
 from store.text import normalise_email, normalise_linkedin
 from store.upsert import upsert
 
@@ -102,10 +103,26 @@ def add_entry(
         at=at,
         candidate_id=candidate_id,
         reason=reason,
-        # No address and no unkeyed hash of one: the log outlives a person's erasure.
-        detail={"source": source, "by": _matched_by(email, linkedin_url, candidate_id)},
+        # No address, only its keyed hash: `forget` finds and redacts this entry by it.
+        detail={
+            "source": source,
+            "by": _matched_by(email, linkedin_url, candidate_id),
+            "subject": _subject(conn, candidate_id, email, linkedin_url),
+        },
     )
     return key, True
+
+
+def _subject(conn: Connection, candidate_id, email, linkedin_url) -> str:
+    """The keyed hash (store.erasure) of the entry's identifier, for the audit log."""
+    kind, value = (
+        ("candidate_id", candidate_id)
+        if candidate_id
+        else ("email", email)
+        if email
+        else ("linkedin", linkedin_url)
+    )
+    return digest(store_secret(conn), kind, value)
 
 
 def _matched_by(email, linkedin_url, candidate_id) -> str:
@@ -144,7 +161,10 @@ def remove_entry(conn: Connection, key: str, *, by: str, at: datetime) -> dict[s
         action="suppress_remove",
         at=at,
         candidate_id=entry["candidate_id"],
-        detail={"source": entry["source"]},
+        detail={
+            "source": entry["source"],
+            "subject": _subject(conn, entry["candidate_id"], entry["email"], entry["linkedin_url"]),
+        },
     )
     return entry
 

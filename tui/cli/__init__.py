@@ -21,6 +21,7 @@ from store.importer import import_export
 from tui.cli import demo as demo_commands
 from tui.cli import lead as lead_commands
 from tui.cli import lists as list_commands
+from tui.cli import privacy as privacy_commands
 from tui.cli import replay as replay_commands
 from tui.cli import review as review_commands
 from tui.cli import schedule as schedule_commands
@@ -148,6 +149,7 @@ review_commands.register(app)
 send_commands.register(app)
 lead_commands.register(app)
 suppress_commands.register(app)
+privacy_commands.register(app)
 replay_commands.register(app)
 sync_commands.register(app)
 
