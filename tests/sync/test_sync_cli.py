@@ -4,7 +4,11 @@ refused login named while the other mailbox is still read, and kill -9 losing no
 from __future__ import annotations
 
 import json
+import os
+import pty
 import signal
+import subprocess
+import sys
 import time
 
 import pytest
@@ -149,3 +153,38 @@ def test_without_mailboxes_sync_says_so(store, tmp_path):
     engine, db = store
     result = cli("sync", *db, *write_config(tmp_path), *NOW_ARGS, "--json")
     assert result.returncode == 0 and json.loads(result.stdout) == {"mailboxes": []}
+
+
+def test_a_recruiter_the_store_does_not_know_is_a_warning(store, tmp_path, dovecot, monkeypatch):
+    engine, db = store
+    mailbox = mailbox_for(dovecot, monkeypatch, "mara", recruiter="mara")  # the team has sam only
+    result = cli("sync", *db, *write_config(tmp_path, mailbox), *NOW_ARGS)
+    assert result.returncode == 0
+    assert result.stderr == (
+        "warning: mailbox 'mara': recruiter 'mara' is not in the store; "
+        "its sent mail is stored under that name anyway\n"
+    )
+
+
+def test_on_a_terminal_a_sync_shows_progress_and_still_ends_with_its_line(
+    store, tmp_path, dovecot, monkeypatch
+):
+    engine, db = store
+    mailbox = mailbox_for(dovecot, monkeypatch, "mara")
+    dovecot.append(mailbox.account, [reply(email_of("c-1"), at=NOW)] * 3, when=NOW)
+    controller, terminal = pty.openpty()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", "from tui.cli import main; main()", "sync", *db]
+            + [*write_config(tmp_path, mailbox), *NOW_ARGS],
+            stderr=terminal,
+            stdout=subprocess.PIPE,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    finally:
+        os.close(terminal)
+        os.close(controller)
+    assert done.returncode == 0
+    assert done.stdout == "mara: 3 read: 1 replies, 2 ignored\n"

@@ -69,6 +69,9 @@ def test_a_reply_is_stored_once_across_syncs_and_stays_unread(team_store, doveco
 
     assert (first.fetched, first.counts["replies"], first.counts["ignored"]) == (2, 1, 1)
     assert again.fetched == 0
+    with team_store.connect() as conn:
+        state = folder_state(conn, "mara", "INBOX")
+    assert state.last_uid == 2 and state.highest_modseq  # Dovecot has CONDSTORE
     (stored,) = mail_touchpoints(team_store)
     assert (stored["candidate_id"], stored["direction"], stored["channel"]) == (
         "c-1",
