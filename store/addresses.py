@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.engine import Connection
 
 from store import models
@@ -50,16 +50,20 @@ def replace_addresses(conn: Connection, candidates: Iterable[dict]) -> None:
         conn.execute(ADDRESS.insert(), values)
 
 
+# Built once: the mailbox sync asks it for every message it reads.
+_AT = (
+    select(ADDRESS.c.address, ADDRESS.c.candidate_id)
+    .where(ADDRESS.c.address.in_(bindparam("addresses", expanding=True)))
+    .order_by(ADDRESS.c.address, ADDRESS.c.candidate_id)
+)
+
+
 def candidates_at(conn: Connection, addresses: Iterable[str]) -> dict[str, list[str]]:
     """Which candidates each of these addresses belongs to (normalised address → ids)."""
     wanted = sorted({a for a in (normalise_email(x) for x in addresses) if a})
     found: dict[str, list[str]] = {}
     for start in range(0, len(wanted), _CHUNK):
         chunk = wanted[start : start + _CHUNK]
-        for address, candidate_id in conn.execute(
-            select(ADDRESS.c.address, ADDRESS.c.candidate_id)
-            .where(ADDRESS.c.address.in_(chunk))
-            .order_by(ADDRESS.c.address, ADDRESS.c.candidate_id)
-        ):
+        for address, candidate_id in conn.execute(_AT, {"addresses": chunk}):
             found.setdefault(address, []).append(candidate_id)
     return found

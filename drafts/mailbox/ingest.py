@@ -73,12 +73,15 @@ def _report(conn: Connection, facts: MailFacts, source: MailSource, now: datetim
 def _outbound(
     conn: Connection, raw: bytes, head: MailHead, source: MailSource, now: datetime
 ) -> str:
+    # Cheapest test first: most sent mail is to people who are not candidates.
+    if not matching.candidates_for(conn, head.recipient_tokens):
+        return "ignored"
     if matching.already_known(conn, head.message_id):
         return "ignored"
-    people = matching.candidates_for(conn, head.recipients)
+    facts = read_message(raw, sent_folder=True)
+    people = matching.candidates_for(conn, facts.recipients)
     if not people:
         return "ignored"
-    facts = read_message(raw, sent_folder=True)
     earlier = matching.referenced_touchpoints(conn, facts.refers_to)
     for candidate_id in people:
         writes.store_touchpoint(
@@ -102,13 +105,15 @@ def _inbound(
     now: datetime,
     list_unsubscribe: str | None,
 ) -> str:
-    if matching.already_known(conn, head.message_id):
-        return "ignored"
-    earlier = matching.referenced_touchpoints(conn, head.refers_to)
-    people = matching.candidates_for(conn, [head.sender]) or sorted(earlier)
-    if not people or matching.from_us(conn, head.sender):
+    # Cheapest test first: most mail is from nobody we know and answers nothing of ours.
+    known_sender = matching.candidates_for(conn, head.sender_tokens)
+    earlier = matching.referenced_touchpoints(conn, head.refers_to) if head.refers_to else {}
+    if not (known_sender or earlier) or matching.already_known(conn, head.message_id):
         return "ignored"
     facts = read_message(raw)
+    people = matching.candidates_for(conn, [facts.sender]) or sorted(earlier)
+    if not people or matching.from_us(conn, facts.sender):
+        return "ignored"
     opt_out = find_opt_out(facts.subject) or find_opt_out(facts.body)
     unsubscribe = matching.to_unsubscribe_address(facts.recipients, list_unsubscribe)
     automatic = bool(facts.automatic_header) or is_auto_reply(facts.subject, facts.body)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Connection
 
 from drafts.mailbox.reports import mail_system_address
@@ -24,17 +24,20 @@ def _bracketed(ids: Iterable[str]) -> list[str]:
     return [f"<{m}>" for m in ids]
 
 
+# Built once: a sync asks these for every message it reads.
+_STORED = (
+    select(TOUCHPOINT.c.touchpoint_id)
+    .where(TOUCHPOINT.c.message_id == bindparam("message_id"))
+    .limit(1)
+)
+_SENT = select(DRAFT.c.id).where(DRAFT.c.message_id == bindparam("wire_id")).limit(1)
+
+
 def already_known(conn: Connection, message_id: str) -> bool:
     """Whether this message is stored already, or is one followups sent itself."""
-    stored = conn.execute(
-        select(TOUCHPOINT.c.touchpoint_id).where(TOUCHPOINT.c.message_id == message_id).limit(1)
-    ).first()
-    if stored:
+    if conn.execute(_STORED, {"message_id": message_id}).first():
         return True
-    sent = conn.execute(
-        select(DRAFT.c.id).where(DRAFT.c.message_id.in_([message_id, f"<{message_id}>"])).limit(1)
-    ).first()
-    return sent is not None
+    return conn.execute(_SENT, {"wire_id": f"<{message_id}>"}).first() is not None
 
 
 def from_us(conn: Connection, sender: str) -> bool:

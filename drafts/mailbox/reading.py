@@ -22,6 +22,7 @@ from email.header import Header, decode_header, make_header
 from email.message import Message
 from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
+from functools import lru_cache
 
 from drafts.mailbox.reports import DeliveryReport, looks_like_bounce, read_report
 from drafts.mailbox.text import html_to_text, without_quoted
@@ -47,8 +48,11 @@ class MailHead:
 
     message_id: str
     synthetic_id: bool
-    sender: str  # normalised From address ("" when none)
-    recipients: tuple[str, ...]  # normalised To, Cc (and Bcc, in a sent folder)
+    # Everything that looks like an address in From, and in To/Cc (and Bcc, in a sent
+    # folder), normalised: a superset, for telling whether anyone we know is concerned
+    # before the message is parsed properly.
+    sender_tokens: tuple[str, ...]
+    recipient_tokens: tuple[str, ...]
     refers_to: tuple[str, ...]  # In-Reply-To first, then References, newest first
     maybe_report: bool  # a delivery report by its type or its sender
 
@@ -101,11 +105,15 @@ def _raw(msg: Message, name: str) -> str:
     return str(value) if value is not None else ""
 
 
+# The same few addresses (ours, regular correspondents) come back in every message.
+_normalised = lru_cache(maxsize=8192)(lambda address: normalise_email(clean(address)))
+
+
 def _addresses(msg: Message, *names: str) -> list[str]:
     values = [_raw(msg, name) for name in names]
     found = []
     for _name, address in getaddresses([v for v in values if v]):
-        normalised = normalise_email(clean(address))
+        normalised = _normalised(address)
         if "@" in normalised and normalised not in found:
             found.append(normalised)
     return found
@@ -127,30 +135,51 @@ def _parse(raw: bytes, *, headers_only: bool) -> Message:
     return msg
 
 
+_ADDRESS_TOKEN = re.compile(r"[^\s<>()\[\]\\,;:\"']+@[^\s<>()\[\]\\,;:\"']+")
+
+
+def _tokens(msg: Message, *names: str) -> tuple[str, ...]:
+    # getaddresses is exact but costs more than the rest of the header pass together.
+    found: list[str] = []
+    for name in names:
+        for token in _ADDRESS_TOKEN.findall(_raw(msg, name)):
+            normalised = _normalised(token)
+            if normalised not in found:
+                found.append(normalised)
+    return tuple(found)
+
+
 def _head(msg: Message, raw: bytes, sent_folder: bool) -> MailHead:
     ids = message_ids(_raw(msg, "message-id"))
-    senders = _addresses(msg, "from")
+    senders = _tokens(msg, "from")
     recipient_headers = ("to", "cc", "bcc") if sent_folder else ("to", "cc")
-    sender = senders[0] if senders else ""
     return MailHead(
         message_id=ids[0] if ids else synthetic_message_id(raw),
         synthetic_id=not ids,
-        sender=sender,
-        recipients=tuple(_addresses(msg, *recipient_headers)),
+        sender_tokens=senders,
+        recipient_tokens=_tokens(msg, *recipient_headers),
         refers_to=_refers(msg),
-        maybe_report=msg.get_content_type() == "multipart/report" or mail_system(msg, sender),
+        maybe_report=msg.get_content_type() == "multipart/report"
+        or any(mail_system(msg, sender) for sender in senders or ("",)),
     )
 
 
 def mail_system(msg: Message, sender: str) -> bool:
     """Sent by a mail system (MAILER-DAEMON, postmaster, an empty return path with a
     bounce's subject): what the non-standard bounce detectors may look at."""
-    return looks_like_bounce(sender, _raw(msg, "return-path"), decoded(msg.get("subject")))
+    return_path = _raw(msg, "return-path")
+    # The subject is decoded only when it can matter.
+    subject = decoded(msg.get("subject")) if return_path.strip() == "<>" else ""
+    return looks_like_bounce(sender, return_path, subject)
+
+
+_HEADER_END = re.compile(rb"\r?\n\r?\n")
 
 
 def read_head(raw: bytes, *, sent_folder: bool = False) -> MailHead:
     """The headers of a raw message, without parsing its body. Raises Unreadable."""
-    msg = _parse(raw, headers_only=True)
+    end = _HEADER_END.search(raw)
+    msg = _parse(raw[: end.start()] if end else raw, headers_only=True)
     try:
         return _head(msg, raw, sent_folder)
     except Exception as exc:  # noqa: BLE001  (malformed headers in any shape are counted)
@@ -229,18 +258,20 @@ def read_message(raw: bytes, *, sent_folder: bool = False) -> MailFacts:
     msg = _parse(raw, headers_only=False)
     try:
         head = _head(msg, raw, sent_folder)
+        senders = _addresses(msg, "from")
+        recipient_headers = ("to", "cc", "bcc") if sent_folder else ("to", "cc")
         body = without_quoted(clean(_body(msg)))
         return MailFacts(
             message_id=head.message_id,
             synthetic_id=head.synthetic_id,
             sent_at=_sent_at(msg),
-            sender=head.sender,
-            recipients=head.recipients,
+            sender=senders[0] if senders else "",
+            recipients=tuple(_addresses(msg, *recipient_headers)),
             subject=_bounded(" ".join(decoded(msg.get("subject")).split()), MAX_SUBJECT_CHARS),
             body=_bounded(body, MAX_BODY_CHARS),
             refers_to=head.refers_to,
             automatic_header=_automatic_header(msg),
-            report=read_report(msg, head.sender) if head.maybe_report else None,
+            report=read_report(msg, senders[0] if senders else "") if head.maybe_report else None,
         )
     except Exception as exc:  # noqa: BLE001  (malformed MIME in any shape is counted, not fatal)
         raise Unreadable(f"malformed message: {type(exc).__name__}") from exc
