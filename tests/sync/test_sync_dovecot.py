@@ -31,6 +31,13 @@ def team_store(sqlite_engine, tmp_path):
     return sqlite_engine
 
 
+@pytest.fixture
+def any_store(engine, tmp_path):
+    """The same team on SQLite, then on PostgreSQL (when FOLLOWUPS_TEST_PG is set)."""
+    email_team("c-1", "c-2").load(engine, tmp_path / "export")
+    return engine
+
+
 def settings_for(*mailboxes: Mailbox):
     settings = make_settings()
     boxes = [MailboxSettings.model_validate(m.table) for m in mailboxes]
@@ -53,7 +60,8 @@ def sync(engine, *mailboxes: Mailbox, now=NOW):
     return reports[0] if len(reports) == 1 else reports
 
 
-def test_a_reply_is_stored_once_across_syncs_and_stays_unread(team_store, dovecot, monkeypatch):
+def test_a_reply_is_stored_once_across_syncs_and_stays_unread(any_store, dovecot, monkeypatch):
+    team_store = any_store
     mailbox = mailbox_for(dovecot, monkeypatch)
     dovecot.append(
         mailbox.account,
@@ -91,7 +99,8 @@ def test_a_reply_is_stored_once_across_syncs_and_stays_unread(team_store, doveco
     assert [t["candidate_id"] for t in mail_touchpoints(team_store)] == ["c-1", "c-2"]
 
 
-def test_a_changed_uidvalidity_rereads_without_duplicating(team_store, dovecot, monkeypatch):
+def test_a_changed_uidvalidity_rereads_without_duplicating(any_store, dovecot, monkeypatch):
+    team_store = any_store
     mailbox = mailbox_for(dovecot, monkeypatch, folders=["Replies"])
     with dovecot.client(mailbox.account) as imap:
         imap.create_folder("Replies")
