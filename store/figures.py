@@ -17,6 +17,8 @@ from sqlalchemy.engine import Connection
 
 from store import models
 
+# The days the figures draw and the usual day is taken from (the volume alarm's base).
+USUAL_DAY_DAYS = 28
 # An approval faster than this is a rubber stamp: nobody reads a follow-up in under 3 s.
 RUBBER_STAMP_MS = 3_000
 # The per-recruiter figures every report shows, in order (keys of RecruiterWeek.as_dict).
@@ -87,7 +89,9 @@ class RecruiterWeek:
         }
 
 
-def team_figures(conn: Connection, *, since: datetime | None = None) -> dict[str, Any]:
+def team_figures(
+    conn: Connection, *, since: datetime | None = None, now: datetime | None = None
+) -> dict[str, Any]:
     """Per person and week, team totals, daily send volume and rejection reasons.
 
     A person's row counts what happened to their drafts (as the owner) and the decisions
@@ -158,6 +162,12 @@ def team_figures(conn: Connection, *, since: datetime | None = None) -> dict[str
         "team": team,
         "recruiters": dict(per_recruiter),
         "daily_sends": daily_sends(conn, since=since),
+        # The usual day before today (given `now`): what the volume alarm compares with.
+        "usual_daily_sends": (
+            usual_daily_sends(conn, until=datetime(now.year, now.month, now.day))
+            if now is not None
+            else None
+        ),
     }
 
 
@@ -190,11 +200,14 @@ def daily_sends(conn: Connection, *, since: datetime | None = None) -> dict[str,
     return dict(sorted(days.items()))
 
 
-def usual_daily_sends(conn: Connection, *, until: datetime, days: int = 90) -> float:
-    """The team's usual day: the median outbound count over its busy days (days with any).
+def usual_daily_sends(conn: Connection, *, until: datetime, days: int = USUAL_DAY_DAYS) -> float:
+    """The team's usual day: the median outbound count over its busy days (days with any)
+    in the `days` before `until` (the figures' window: the volume alarm and the figures
+    show the same usual day).
 
     Quiet days are left out on purpose: a team that sends on weekdays only should not have
-    its usual volume halved by weekends.
+    its usual volume halved by weekends. The window is short on purpose too: a few
+    messages now and then months ago say nothing about how much the team sends today.
     """
     t = models.Touchpoint.__table__
     start = until - timedelta(days=days)
@@ -209,7 +222,9 @@ def usual_daily_sends(conn: Connection, *, until: datetime, days: int = 90) -> f
     return float(statistics.median(counts.values())) if counts else 0.0
 
 
-def fill_days(series: dict[str, int], last: date | None = None, days: int = 28) -> list[int]:
+def fill_days(
+    series: dict[str, int], last: date | None = None, days: int = USUAL_DAY_DAYS
+) -> list[int]:
     """The last `days` days of a daily series, zeros where nothing happened."""
     if not series and last is None:
         return []

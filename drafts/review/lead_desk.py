@@ -102,7 +102,7 @@ class LeadDesk:
     def fetch_figures(self) -> dict[str, Any]:
         """Per recruiter and week figures, team totals and daily sends."""
         with self.engine.connect() as conn:
-            return team_figures(conn)
+            return team_figures(conn, now=self.clock())
 
     def fetch_automation(self) -> bool:
         """Whether schedule and send are allowed to do anything."""

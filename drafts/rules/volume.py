@@ -2,7 +2,8 @@
 
 The seed story was 847 messages in one day from a team that usually sent a few dozen. The
 usual day is the median of the team's busy days (days with any outbound message) over the
-last 90 days of touchpoint history, imported and sent alike.
+figures' window (store.figures.USUAL_DAY_DAYS) of touchpoint history, imported and sent
+alike: the same usual day the figures show. A run with nothing to send is never an alarm.
 """
 
 from __future__ import annotations
@@ -34,16 +35,18 @@ class VolumeCheck:
 
     @property
     def exceeded(self) -> bool:
-        """Whether this run would take the day past `multiple` times the usual day."""
-        return self.today + self.planned > self.limit
+        """Whether this run would take the day past `multiple` times the usual day.
+
+        Sending nothing never is: a day already busy by hand is no reason to page anyone.
+        """
+        return self.planned > 0 and self.today + self.planned > self.limit
 
     def message(self) -> str:
-        """What `send` says when it stops."""
+        """What `send` says when it stops: one line."""
         return (
-            f"volume alarm: {self.today} sent today + {self.planned} now = "
-            f"{self.today + self.planned}, more than {self.multiple:g}x the team's usual day "
-            f"({self.usual:g} messages; the limit is {self.limit:g}). Nothing was sent. "
-            "Check the queue, then run again with --allow-spike if this is really intended."
+            f"volume alarm: {self.today} sent today + {self.planned} now > {self.limit:g} "
+            f"({self.multiple:g}x the usual day of {self.usual:g}); nothing was sent "
+            "(check the queue; --allow-spike sends anyway)"
         )
 
     def as_json(self) -> dict[str, float | int | bool]:

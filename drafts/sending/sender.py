@@ -73,6 +73,8 @@ class SendReport:
             "now": iso(self.now),
             "transports": self.transports,
             "counts": dict(sorted(self.counts().items())),
+            "sent": self.counts().get("sent", 0),
+            "stopped": str(self.volume_alarm.code) if self.volume_alarm else None,
             "drafts": self.items,
             "swept": self.swept,
             "unknown": self.in_doubt,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -135,3 +136,68 @@ def test_the_sender_itself_stops_before_the_first_message_past_the_line(
     allowed = run_send(sqlite_engine, settings, allow_spike=True)
     assert allowed.volume_alarm is None
     assert len(sink.messages()) == 4
+
+
+def _history(engine, per_day: dict[int, int]) -> None:
+    """Outbound messages to someone outside the queue: {days before NOW: how many}."""
+    rows = [
+        {
+            "touchpoint_id": f"tp-h{ago}-{i}",
+            "candidate_id": "c-outside",
+            "channel": "inmail",
+            "direction": "outbound",
+            "delivery": "delivered",
+            "occurred_at": NOW - timedelta(days=ago, minutes=i),
+        }
+        for ago, n in per_day.items()
+        for i in range(n)
+    ]
+    with engine.begin() as conn:
+        conn.execute(insert(models.Touchpoint), rows)
+
+
+def test_the_usual_day_is_the_one_the_figures_show(sqlite_engine, tmp_path):
+    from store.figures import team_figures
+
+    _send_outside_the_queue(sqlite_engine, minutes_ago=60 * 24 * 60)
+    # Two months of a message now and then, then three busy weeks (the demo's shape).
+    _history(sqlite_engine, {ago: 1 for ago in range(30, 88, 2)} | dict.fromkeys(range(1, 22), 50))
+    settings = load_settings(None)
+    with sqlite_engine.connect() as conn:
+        check = check_volume(conn, settings, NOW, planned=100, day_start=DAY_START)
+        figures = team_figures(conn, now=NOW)
+    assert check.usual == 50.0 == figures["usual_daily_sends"]
+    assert not check.exceeded  # 100 on a day of usually 50 is under 3x
+
+
+def test_nothing_to_send_is_never_an_alarm(sqlite_engine, tmp_path, sink):
+    approved_team(sqlite_engine, tmp_path, email_team("c-1"), smtp_settings(sink.port))
+    db = ("--db", str(sqlite_engine.url))
+    config = _config(tmp_path, sink.port)
+    assert cli("send", *db, "--config", config, "--yes", *NOW_ARGS).returncode == 0
+    _send_outside_the_queue(sqlite_engine)
+    _history(sqlite_engine, {0: 30})  # the team sent 30 by hand today: far above the usual day
+
+    quiet = cli("send", *db, "--config", config, "--yes", "--json", *NOW_ARGS)
+
+    assert quiet.returncode == 0, quiet.stderr
+    assert "volume alarm" not in quiet.stderr
+    assert "volume_alarm" not in json.loads(quiet.stdout)
+
+
+def test_the_alarm_is_one_line_and_json_says_nothing_was_sent(sqlite_engine, tmp_path, sink):
+    approved_team(
+        sqlite_engine, tmp_path, email_team("c-1", "c-2", "c-3", "c-4"), smtp_settings(sink.port)
+    )
+    _send_outside_the_queue(sqlite_engine)  # today: 1 sent + 4 planned = 5 > 4
+    args = ("--db", str(sqlite_engine.url), "--config", _config(tmp_path, sink.port), "--yes")
+
+    stopped = cli("send", *args, "--json", *NOW_ARGS)
+
+    assert stopped.returncode == 4
+    [line] = stopped.stderr.strip().splitlines()
+    assert line.startswith("volume alarm:") and "--allow-spike" in line and len(line) < 200
+    document = json.loads(stopped.stdout)
+    assert document["dry_run"] is False and document["sent"] == 0
+    assert document["stopped"] == "volume_alarm" and document["volume_alarm"]["exceeded"]
+    assert sink.messages() == [] and set(statuses(sqlite_engine).values()) == {"approved"}

@@ -20,6 +20,7 @@ from tui.cli.common import (
     ConfigOption,
     DbOption,
     JsonOption,
+    NowOption,
     open_context,
     out,
     parse_now,
@@ -130,6 +131,7 @@ def stats(
     csv_: Annotated[
         bool, typer.Option("--csv", help="One row per recruiter and week, for spreadsheets.")
     ] = False,
+    now: NowOption = None,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
@@ -138,7 +140,7 @@ def stats(
     start = parse_now(since) if since else None
     with context.engine.connect() as conn:
         counts = basic_stats(conn)
-        figures = team_figures(conn, since=start)
+        figures = team_figures(conn, since=start, now=parse_now(now))
     if json_:
         print_json(counts | {"figures": figures})
         return
@@ -191,6 +193,10 @@ def _print_human(counts, figures) -> None:
         out.print(
             f"messages sent per day, last {len(series)} days (max {max(series)}): "
             + sparkline(series)
+        )
+        out.print(
+            f"usual day: {figures['usual_daily_sends']:g} messages (the median of busy days; "
+            "`send` stops a day far above it)"
         )
     team = figures["team"]
     reasons = team["rejected_by_reason"]

@@ -195,13 +195,14 @@ def send(
         print_report(plan)
     alarm = volume_check(context.engine, context.settings, moment, going)
     if alarm is not None and not allow_spike:
-        if json_:
-            print_json(plan.as_json() | {"volume_alarm": alarm.evidence})
+        if json_:  # the plan was a dry run; this run was not, and sent nothing
+            stopped = {"dry_run": False, "stopped": str(alarm.code), "sent": 0}
+            print_json(plan.as_json() | stopped | {"volume_alarm": alarm.evidence})
         err.print(alarm.message)
         raise typer.Exit(VOLUME_ALARM_EXIT)
     if going and not _confirmed(going, yes):
         if json_:  # --json promises one document on stdout, refusals included
-            print_json(plan.as_json() | {"confirmed": False})
+            print_json(plan.as_json() | {"dry_run": False, "sent": 0, "confirmed": False})
         err.print("not confirmed: nothing was sent (add --yes to send without asking)")
         raise typer.Exit(NOT_CONFIRMED_EXIT)
     report = Sender(

@@ -18,14 +18,20 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Sparkline, Static
 
-from store.figures import FIGURE_BREAKDOWNS, FIGURE_COLUMNS, RUBBER_STAMP_MS, fill_days
+from store.figures import (
+    FIGURE_BREAKDOWNS,
+    FIGURE_COLUMNS,
+    RUBBER_STAMP_MS,
+    USUAL_DAY_DAYS,
+    fill_days,
+)
 from tui.glyphs import bar
 from tui.safe_text import one_line
 
 if TYPE_CHECKING:
     from tui.app.app import ReviewApp
 
-DAYS = 28
+DAYS = USUAL_DAY_DAYS
 ALL = "all"
 TEAM = "team"
 # Each figure's column heading and width on screen.
@@ -163,12 +169,15 @@ class FiguresScreen(Screen[None]):
         assert self.figures is not None
         last = self.rapp.clock().date()
         series = fill_days(self.figures["daily_sends"], last=last, days=DAYS)
-        self.query_one("#volume-title", Static).update(
-            Text(
-                f"Sent per day, last {DAYS} days: {sum(series)}, busiest {max(series, default=0)}",
-                style="bold",
-            )
+        usual = self.figures.get("usual_daily_sends")
+        title = Text(
+            f"Sent per day, last {DAYS} days: {sum(series)}, busiest {max(series, default=0)}",
+            style="bold",
         )
+        if usual is not None:
+            # The same usual day `send`'s volume alarm compares today with.
+            title.append(f"\nUsual day: {usual:g} (median of busy days; the volume alarm's base)")
+        self.query_one("#volume-title", Static).update(title)
         self.query_one("#volume-sparkline", Sparkline).data = series
         self.query_one("#volume-axis", Static).update(daily_axis(last))
 
