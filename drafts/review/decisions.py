@@ -33,6 +33,7 @@ from drafts.review.queue import D
 from drafts.rules.context import MissingInitialMessage
 from drafts.rules.flags import Flag
 from drafts.rules.pipeline import TEXT_FLAG_CODES, check_text
+from drafts.writing.opt_out import with_opt_out
 from drafts.writing.prompts import text_bounds
 from store import audit, models, suppressions
 from store.clock import at_or_now
@@ -261,9 +262,13 @@ def edit(
     new_body: str,
     now: datetime | None = None,
 ) -> Outcome:
-    """Replace the body (original_body is kept), rerun every text check, log before and after."""
+    """Replace the body (original_body is kept), rerun every text check, log before and after.
+
+    The opt-out line stays: an edit that drops it gets it back at the end (`[send]
+    opt_out_line`), and the reviewer approves the text with it.
+    """
     at = at_or_now(now)
-    body = clean(new_body)
+    body = with_opt_out(clean(new_body), settings.send.opt_out_line)
     with engine.begin() as conn:
         row = _fresh(conn, draft_id, seen_version, reviewer, at)
         if body == row["body"]:

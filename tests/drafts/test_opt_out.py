@@ -97,3 +97,18 @@ def test_no_header_unless_configured(engine, tmp_path):
         assert run_send(engine, settings).counts() == {"sent": 1}
         (got,) = sink.messages()
     assert got.message["List-Unsubscribe"] is None
+
+
+def test_an_edit_that_drops_the_line_gets_it_back(engine, tmp_path):
+    from drafts import review
+
+    basic_team("c-1").load(engine, tmp_path)
+    settings = make_settings()
+    schedule(engine, settings, NOW)
+    (draft,) = drafts_of(engine)
+    review.edit(
+        engine, settings, draft_id=draft["id"], seen_version=1, reviewer="rita",
+        new_body="Hi Person, a shorter note.", now=NOW,
+    )  # fmt: skip
+    (draft,) = drafts_of(engine)
+    assert draft["body"] == f"Hi Person, a shorter note.\n\n{DEFAULT_OPT_OUT_LINE}"

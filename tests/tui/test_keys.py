@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import insert, update
 
 from store import models
+from store.config import DEFAULT_OPT_OUT_LINE
 from tests.support.review_app import SIZE, decisions, draft, first_ids, settle
 from tui.app.dialogs.review import EditScreen
 
@@ -98,7 +99,9 @@ async def test_e_saves_an_edit_keeps_the_original_and_reruns_text_checks(make_ap
         await pilot.press("y")
         await settle(pilot)
     row = draft(store_engine, first)
-    assert row["body"] == "Hi [Name], still keen?"
+    # The opt-out line the edit dropped is back at the end ([send] opt_out_line).
+    edited = f"Hi [Name], still keen?\n\n{DEFAULT_OPT_OUT_LINE}"
+    assert row["body"] == edited
     assert row["original_body"] == before["original_body"] == before["body"]
     assert row["status"] == "pending" and row["version"] == 2
     flags = _flags(store_engine, first)
@@ -107,7 +110,7 @@ async def test_e_saves_an_edit_keeps_the_original_and_reruns_text_checks(make_ap
     assert (entry["action"], entry["before_text"], entry["after_text"]) == (
         "edit",
         before["body"],
-        "Hi [Name], still keen?",
+        edited,
     )
 
 
