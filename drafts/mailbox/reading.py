@@ -32,7 +32,8 @@ from store.text import clean, normalise_email
 # what the rules read.
 MAX_SUBJECT_CHARS = 500
 MAX_BODY_CHARS = 20_000
-_MESSAGE_ID = re.compile(r"<([^<>\s]{1,900})>")
+# Printable characters only: an id is stored and shown (NUL is refused by PostgreSQL).
+_MESSAGE_ID = re.compile(r"<([^<>\s\x00-\x1f\x7f-\x9f]{1,900})>")
 # RFC 3834 and the common autoresponder headers: machines saying they are machines.
 _AUTO_HEADERS = ("x-autoreply", "x-autorespond", "x-autoresponder")
 _PARSER = BytesParser(policy=policy.compat32)
@@ -102,7 +103,10 @@ def decoded(value: object) -> str:
 
 def _raw(msg: Message, name: str) -> str:
     value = msg.get(name)
-    return str(value) if value is not None else ""
+    if value is None:
+        return ""
+    # Raw 8-bit bytes in a header arrive as lone surrogates, which no database stores.
+    return str(value).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 # The same few addresses (ours, regular correspondents) come back in every message.

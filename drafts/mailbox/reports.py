@@ -26,7 +26,7 @@ _BOUNCE_SUBJECT = re.compile(
     re.IGNORECASE,
 )
 _STATUS_PARTS = ("message/delivery-status", "message/global-delivery-status")
-_MESSAGE_ID = re.compile(r"<([^<>\s]{1,900})>")
+_MESSAGE_ID = re.compile(r"<([^<>\s\x00-\x1f\x7f-\x9f]{1,900})>")
 
 
 @dataclass(frozen=True)
@@ -59,9 +59,16 @@ class DeliveryReport:
         return [r for r in self.recipients if r.hard_bounce]
 
 
+def text_of(value: object) -> str:
+    """A header value as storable text: raw 8-bit bytes (lone surrogates once parsed)
+    replaced, control characters gone."""
+    if value is None:
+        return ""
+    return clean(str(value).encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
+
+
 def _field(block: Message, name: str) -> str:
-    value = block.get(name)
-    return clean(str(value)).strip() if value is not None else ""
+    return text_of(block.get(name)).strip()
 
 
 def _address_of(value: str) -> str:
@@ -80,7 +87,7 @@ def _quoted_message_id(msg: Message) -> str | None:
             text = part.get_payload(decode=True) or b""
             headers = HeaderParser().parsestr(text.decode("utf-8", "replace"))
         if headers is not None:
-            found = _MESSAGE_ID.findall(str(headers.get("message-id") or ""))
+            found = _MESSAGE_ID.findall(text_of(headers.get("message-id")))
             if found:
                 return found[0]
     return None
