@@ -74,8 +74,9 @@ class MailboxSettings(BaseModel):
     sent_folders: list[Visible] = []
     since_days: int = Field(90, gt=0, le=3650)
     timeout_s: float = Field(60, gt=0, le=600)
-    # Messages larger than this are skipped and counted, never downloaded.
-    max_message_mb: float = Field(10, gt=0, le=200)
+    # Of a larger message only the head is read (drafts/mailbox/folders.py HEAD_BYTES).
+    # At most 10: ingest reads no message over 10 MiB (drafts/mailbox/ingest.py).
+    max_message_mb: float = Field(10, gt=0, le=10)
 
     @field_validator("username_env", "password_env")
     @classmethod

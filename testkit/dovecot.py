@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import os
 import pwd
+import re
 import shutil
 import socket
 import subprocess
@@ -223,6 +224,17 @@ class Dovecot:
         """Dovecot's own log, for a failing test's message."""
         path = self.root / "dovecot.log"
         return path.read_text(errors="replace") if path.exists() else ""
+
+    def bytes_sent_to(self, account: Account, *, sessions: int, timeout: float = 5) -> list[int]:
+        """What Dovecot sent to each finished IMAP session of `account` (its log's `out=`),
+        waiting up to `timeout` for at least `sessions` of them to be logged."""
+        pattern = re.compile(rf"imap\({re.escape(account.user)}\).*Disconnected.* out=(\d+)")
+        deadline = time.monotonic() + timeout
+        while True:
+            found = [int(m.group(1)) for m in pattern.finditer(self.log())]
+            if len(found) >= sessions or time.monotonic() > deadline:
+                return found
+            time.sleep(0.05)
 
     def stop(self) -> None:
         """Stop the server (its children end with it) and remove its folder."""

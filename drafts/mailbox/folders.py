@@ -7,8 +7,10 @@ twice. A changed UIDVALIDITY (the folder was recreated) re-reads the folder; ing
 each message by its Message-ID, so nothing is duplicated.
 
 Messages are fetched with BODY.PEEK[]: reading never marks anything as read in the
-recruiter's mail client. Their sizes come first (RFC822.SIZE), so an attachment of 20 MB is
-skipped and counted, never downloaded.
+recruiter's mail client. Their sizes come first (RFC822.SIZE): of a message over the size
+bound only the first HEAD_BYTES are read (headers and the text above an attachment), so a
+candidate's reply with a 20 MB CV attached still counts as a reply, and the attachment is
+never downloaded. Such messages are counted `too_large`.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ DEFAULT_BATCH = 200
 BATCH_BYTES = 32 * 1024 * 1024
 # UIDs per FETCH of sizes: keeps one command line well under servers' limits.
 SIZE_CHUNK = 2000
+# What is read of a message over the size bound: its headers and the first text part.
+HEAD_BYTES = 64 * 1024
 
 
 def batch_size() -> int:
@@ -43,11 +47,11 @@ def batch_size() -> int:
 
 @dataclass
 class FolderCounts:
-    """What one sync read in one folder: the contract's counts, plus what was skipped."""
+    """What one sync read in one folder: the contract's counts, plus what was read in part."""
 
     fetched: int = 0
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNT_KEYS, 0))
-    too_large: int = 0
+    too_large: int = 0  # over the size bound: only their first HEAD_BYTES were read
     reread: bool = False  # UIDVALIDITY changed: the folder was read again from the start
 
     def add(self, key: str) -> None:
@@ -102,8 +106,9 @@ def sync_folder(
         criteria = ["UID", f"{last_uid + 1}:*", *criteria]
     # `UID n:*` always answers with the folder's last message, even when its UID is below n.
     uids = sorted(uid for uid in client.search(criteria) if uid > last_uid)
-    for batch, batch_last in _batches(client, uids, job.max_bytes, counts):
-        raws = _bodies(client, batch)
+    for batch, heads, batch_last in _batches(client, uids, job.max_bytes):
+        raws = _bodies(client, batch, heads)
+        counts.too_large += len(heads)
         with engine.begin() as conn:
             keys = [
                 ingest_message(
@@ -160,16 +165,17 @@ def uid_sizes(client: IMAPClient, uids: list[int]) -> dict[int, int]:
 
 
 def _batches(
-    client: IMAPClient, uids: list[int], max_bytes: int, counts: FolderCounts
-) -> Iterator[tuple[list[int], int]]:
-    """(UIDs to download, the highest UID the batch settles), oversized ones counted, not read.
+    client: IMAPClient, uids: list[int], max_bytes: int
+) -> Iterator[tuple[list[int], set[int], int]]:
+    """(UIDs to read, those of them read only in part, the highest UID the batch settles).
 
-    A batch ends after `batch_size()` messages or BATCH_BYTES; the UIDs of skipped messages
-    travel with the next batch's last UID, so they are settled in the same transaction.
+    A batch ends after `batch_size()` messages or BATCH_BYTES; a message over `max_bytes`
+    weighs HEAD_BYTES, the part of it that is read.
     """
     limit = batch_size()
     sizes = uid_sizes(client, uids)
     batch: list[int] = []
+    heads: set[int] = set()
     total = 0
     settled = 0
     for uid in uids:
@@ -177,24 +183,32 @@ def _batches(
         if size is None:  # expunged since the search
             settled = uid
             continue
-        if size > max_bytes:
-            counts.too_large += 1
-            counts.add("ignored")
-            settled = uid
-            continue
-        if batch and (len(batch) >= limit or total + size > BATCH_BYTES):
-            yield batch, settled
-            batch, total = [], 0
+        weight = min(size, HEAD_BYTES) if size > max_bytes else size
+        if batch and (len(batch) >= limit or total + weight > BATCH_BYTES):
+            yield batch, heads, settled
+            batch, heads, total = [], set(), 0
         batch.append(uid)
-        total += size
+        if size > max_bytes:
+            heads.add(uid)
+        total += weight
         settled = uid
     if batch or settled:
-        yield batch, settled
+        yield batch, heads, settled
 
 
-def _bodies(client: IMAPClient, uids: list[int]) -> dict[int, bytes]:
-    """The raw messages, read with BODY.PEEK[] so none is marked as read."""
-    if not uids:
-        return {}
-    fetched = client.fetch(uids, ["BODY.PEEK[]"])
-    return {uid: data[b"BODY[]"] for uid, data in fetched.items() if b"BODY[]" in data}
+def _bodies(client: IMAPClient, uids: list[int], heads: set[int]) -> dict[int, bytes]:
+    """The raw messages, read with BODY.PEEK[] so none is marked as read; of those in
+    `heads`, only the first HEAD_BYTES."""
+    found: dict[int, bytes] = {}
+    whole = [uid for uid in uids if uid not in heads]
+    if whole:
+        for uid, data in client.fetch(whole, ["BODY.PEEK[]"]).items():
+            if b"BODY[]" in data:
+                found[uid] = data[b"BODY[]"]
+    if heads:
+        part = f"BODY.PEEK[]<0.{HEAD_BYTES}>"
+        for uid, data in client.fetch(sorted(heads), [part]).items():
+            raw = data.get(b"BODY[]<0>")
+            if raw is not None:
+                found[uid] = raw
+    return found

@@ -154,3 +154,8 @@ def test_the_example_config_shows_a_mailbox_that_loads_once_uncommented(tmp_path
     uncommented = "\n".join(line.removeprefix("# ") for line in block.splitlines())
     (box,) = load(tmp_path, uncommented).mailbox
     assert box.name == "mara" and box.security == "ssl" and box.ca_file == ""
+
+
+@pytest.mark.parametrize("size", ["0", "11", "true"])
+def test_max_message_mb_is_a_number_up_to_ten(tmp_path, size):
+    assert "max_message_mb:" in problem(tmp_path, GOOD + f"max_message_mb = {size}\n")

@@ -126,22 +126,32 @@ def test_a_changed_uidvalidity_rereads_without_duplicating(any_store, dovecot, m
         assert folder_state(conn, "mara", "Replies").uidvalidity != before
 
 
-def test_a_20_mb_message_is_skipped_and_counted(team_store, dovecot, monkeypatch):
+def test_of_a_20_mb_message_only_the_head_is_read_so_a_reply_with_a_cv_still_counts(
+    team_store, dovecot, monkeypatch
+):
     mailbox = mailbox_for(dovecot, monkeypatch)
+    big = 20 * 1024 * 1024
     dovecot.append(
         mailbox.account,
         [
-            reply(email_of("c-1"), at=NOW - 2 * HOUR, size=20 * 1024 * 1024),
+            reply(email_of("c-1"), at=NOW - 2 * HOUR, body="My CV is attached.", size=big),
+            reply("stranger@example.org", at=NOW - 2 * HOUR, size=big),
             reply(email_of("c-2"), at=NOW - HOUR),
         ],
         when=NOW - HOUR,
     )
+    appended = len(dovecot.bytes_sent_to(mailbox.account, sessions=2))
 
     report = sync(team_store, mailbox)
 
-    assert report.fetched == 2 and report.too_large == 1
-    assert (report.counts["replies"], report.counts["ignored"]) == (1, 1)
-    assert [t["candidate_id"] for t in mail_touchpoints(team_store)] == ["c-2"]
+    assert report.fetched == 3 and report.too_large == 2
+    assert (report.counts["replies"], report.counts["ignored"]) == (2, 1)
+    stored = mail_touchpoints(team_store)
+    assert [t["candidate_id"] for t in stored] == ["c-1", "c-2"]
+    assert "My CV is attached." in stored[0]["body"]
+    # The sync's session received well under a megabyte: the attachments stayed on the server.
+    sent = dovecot.bytes_sent_to(mailbox.account, sessions=appended + 1)
+    assert len(sent) == appended + 1 and sent[-1] < 1_000_000
     assert sync(team_store, mailbox).fetched == 0  # settled: not looked at again
 
 

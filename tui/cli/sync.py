@@ -34,7 +34,7 @@ def summary_line(report: MailboxReport) -> str:
     """`mara: 42 read: 3 replies, 1 auto_replies, ...` (only the counts that are not zero)."""
     parts = [f"{report.counts[key]} {key}" for key in ORDER if report.counts.get(key)]
     if report.too_large:
-        parts.append(f"{report.too_large} too large (skipped)")
+        parts.append(f"{report.too_large} too large (only their head read)")
     line = f"{report.name}: {report.fetched} read"
     if parts:
         line += ": " + ", ".join(parts)
