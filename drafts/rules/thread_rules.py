@@ -77,6 +77,15 @@ def replied(ctx: ThreadContext) -> Flag | None:
     )
 
 
+def _added(entry) -> dict[str, str]:
+    found = {}
+    if getattr(entry, "created_by", None):
+        found["added_by"] = entry.created_by
+    if getattr(entry, "created_at", None):
+        found["added_at"] = entry.created_at.isoformat()
+    return found
+
+
 def do_not_contact(ctx: ThreadContext) -> Flag | None:
     """Marked do-not-contact, on the suppression list, or asked us to stop in any message."""
     if ctx.candidate.do_not_contact:
@@ -96,7 +105,12 @@ def do_not_contact(ctx: ThreadContext) -> Flag | None:
             BLOCK,
             f"On the suppression list (matched by {matched.replace('_', ' ')})",
             field_evidence(
-                "suppression", getattr(entry, matched), reason=entry.reason, source=entry.source
+                "suppression",
+                getattr(entry, matched),
+                reason=entry.reason,
+                source=entry.source,
+                # Who put them on the list, and when (unknown for imported entries).
+                **_added(entry),
             ),
         )
     for tp in ctx.touchpoints:

@@ -171,3 +171,26 @@ def test_review_do_not_contact_is_one_transaction_and_undo_takes_it_back(engine,
     with engine.connect() as conn:
         sources = conn.execute(select(models.Suppression.source)).scalars().all()
     assert sources == ["manual"]
+
+
+def test_an_entry_added_while_a_draft_waits_blocks_its_approval(engine, tmp_path, capsys):
+    from drafts import review
+    from drafts.review.errors import BlockedDraft
+
+    basic_team("c-1").load(engine, tmp_path)
+    settings = smtp_settings(None)
+    schedule(engine, settings, NOW)
+    (draft,) = drafts_by_id(engine).values()
+    code, _, err = cli(capsys, "suppress", "add", "--linkedin", "linkedin.com/in/C-1",
+                       "--reason", "asked on LinkedIn", "--db", url_of(engine))  # fmt: skip
+    assert code == 0, err
+    with pytest.raises(BlockedDraft) as refused:
+        review.approve(
+            engine, settings, draft_id=draft["id"], seen_version=draft["version"],
+            reviewer="rita", on_screen_ms=5000, now=NOW,
+        )  # fmt: skip
+    assert [f.code for f in refused.value.flags] == ["do_not_contact"]
+    evidence = refused.value.flags[0].evidence
+    assert (evidence["source"], evidence["reason"]) == ("manual", "asked on LinkedIn")
+    assert evidence["added_by"] and evidence["added_at"]
+    assert drafts_by_id(engine)[draft["id"]]["status"] == "pending"
