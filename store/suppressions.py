@@ -24,6 +24,8 @@ from store.upsert import upsert
 SOURCES = ("import", "review", "reply", "erasure", "bounce", "manual")
 # A key on the command line may be shortened, like a git commit id, to this many characters.
 MIN_KEY_CHARS = 8
+# Keys of the entries a candidate's own message makes ("reply:<touchpoint id>").
+REPLY_KEY = "reply:"
 
 
 def suppression_key(candidate_id: str | None, email: str | None, linkedin_url: str | None) -> str:
@@ -129,9 +131,43 @@ def _matched_by(email, linkedin_url, candidate_id) -> str:
     return "candidate_id" if candidate_id else "email" if email else "linkedin_url"
 
 
+def _replies(conn: Connection) -> list[dict[str, Any]]:
+    """Candidates who asked us to stop in a message, as the last `schedule` found them (its
+    do_not_contact flags pointing at a touchpoint): one entry each, source "reply"."""
+    f, t = models.Flag.__table__, models.Thread.__table__
+    found: dict[str, dict[str, Any]] = {}
+    rows = conn.execute(
+        select(t.c.candidate_id, f.c.message, f.c.evidence)
+        .join(t, t.c.thread_id == f.c.thread_id)
+        .where(f.c.code == "do_not_contact")
+        .order_by(f.c.id)
+    )
+    for candidate_id, message, evidence in rows:
+        touchpoint = (evidence or {}).get("touchpoint_id")
+        if not touchpoint or candidate_id in found:
+            continue
+        when = (evidence or {}).get("occurred_at")
+        found[candidate_id] = {
+            "key": f"{REPLY_KEY}{touchpoint}",
+            "source": "reply",
+            "candidate_id": candidate_id,
+            "email": None,
+            "linkedin_url": None,
+            "reason": message,
+            "created_at": datetime.fromisoformat(when).replace(tzinfo=None) if when else None,
+            "created_by": None,
+        }
+    return list(found.values())
+
+
 def find_entry(conn: Connection, key: str) -> dict[str, Any]:
     """The entry whose key is `key` or starts with it (at least MIN_KEY_CHARS), or an error."""
     key = key.strip().casefold()
+    if key.startswith(REPLY_KEY):
+        raise FollowupsError(
+            "that entry is the candidate's own message asking us to stop: it stands while the "
+            "message is in the store"
+        )
     if len(key) < MIN_KEY_CHARS or not all(c in "0123456789abcdef" for c in key):
         raise FollowupsError(
             f"a suppression key is {MIN_KEY_CHARS} or more hex characters, as `suppress list` shows"
@@ -189,6 +225,7 @@ def list_entries(conn: Connection) -> list[dict[str, Any]]:
         }
         for r in rows
     ]
+    entries += _replies(conn)
     erased = models.ErasedIdentifier.__table__
     for person, at in conn.execute(
         select(erased.c.person, func.min(erased.c.erased_at))

@@ -194,3 +194,18 @@ def test_an_entry_added_while_a_draft_waits_blocks_its_approval(engine, tmp_path
     assert (evidence["source"], evidence["reason"]) == ("manual", "asked on LinkedIn")
     assert evidence["added_by"] and evidence["added_at"]
     assert drafts_by_id(engine)[draft["id"]]["status"] == "pending"
+
+
+def test_a_reply_asking_to_stop_is_listed_as_source_reply(engine, tmp_path, capsys):
+    team = basic_team("c-1", "c-2")
+    team.touch("c-1", NOW - 2 * DAY, direction="inbound", body="Please stop contacting me.")
+    team.load(engine, tmp_path)
+    schedule(engine, smtp_settings(None), NOW)
+    url = url_of(engine)
+    (entry,) = entries(capsys, url)
+    assert (entry["source"], entry["candidate_id"]) == ("reply", "c-1")
+    assert "stop contacting" in entry["reason"] and entry["created_at"]
+    code, out, _ = cli(capsys, "suppress", "list", "--db", url)
+    assert code == 0 and "reply" in out
+    code, _, err = cli(capsys, "suppress", "remove", entry["key"], "--db", url)
+    assert code == 1 and "own message" in err

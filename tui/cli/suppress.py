@@ -103,7 +103,7 @@ def suppress_list(
         matches = e["candidate_id"] or e["email"] or e["linkedin_url"] or "(erased person)"
         grid.add_row(
             *cells(
-                e["key"][: MIN_KEY_CHARS + 4],
+                e["key"] if e["source"] == "reply" else e["key"][: MIN_KEY_CHARS + 4],
                 e["source"],
                 matches,
                 e["reason"],
