@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from drafts.rules.addresses import no_address
 from drafts.rules.context import ThreadContext, TouchpointView
+from drafts.rules.delivery import undelivered
 from drafts.rules.detect import find_opt_out, is_auto_reply, return_date
 from drafts.rules.flags import BLOCK, WARN, Flag, field_evidence, quote, touchpoint_evidence
 from store.clock import iso
@@ -177,37 +178,6 @@ def declined(ctx: ThreadContext) -> Flag | None:
             "declined", BLOCK, f"ATS status is {status}", field_evidence("ats_status", status)
         )
     return None
-
-
-def undelivered(ctx: ThreadContext) -> Flag | None:
-    """The initial message bounced, failed or is still pending: there is nothing to follow.
-    On an email thread, so is mail to an address that bounced for good (a delivery report
-    or the relay said so): the candidate's address, with the report as evidence."""
-    delivery = ctx.initial.delivery or "delivered"
-    if delivery != "delivered":
-        return Flag(
-            "undelivered",
-            BLOCK,
-            f"The initial message was never delivered ({delivery})",
-            touchpoint_evidence(ctx.initial) | {"delivery": delivery},
-        )
-    address = normalise_email(ctx.candidate.email) if ctx.thread.channel == "email" else ""
-    bounce = ctx.bounced.get(address) if address else None
-    if bounce is None:
-        return None
-    return Flag(
-        "undelivered",
-        BLOCK,
-        f"Mail to {address} bounced on {_day(bounce.bounced_at)}: {quote(bounce.reason)}",
-        {
-            "address": address,
-            "bounced_at": iso(bounce.bounced_at),
-            "source": bounce.source,
-            "touchpoint_id": bounce.touchpoint_id,
-            "quote": quote(bounce.reason),
-            **bounce.evidence,
-        },
-    )
 
 
 def too_late(ctx: ThreadContext) -> Flag | None:

@@ -69,6 +69,10 @@ def test_a_report_quoting_our_message_id_bounces_that_message(engine, tmp_path):
     threads = threads_by_id(engine)
     assert threads["c-ada:r-1:email"]["state"] == "suppressed"
     assert "undelivered" in threads["c-ada:r-1:email"]["reasons"]
+    [flag] = [f for f in threads["c-ada:r-1:email"]["flags"] if f["code"] == "undelivered"]
+    assert flag["evidence"]["touchpoint_id"] == "tp-ada"
+    assert flag["evidence"]["delivery"] == "bounced"
+    assert flag["evidence"]["report_message_id"] == "dsn-1@mx.example.com"
     assert "do_not_contact" not in threads["c-ada:r-1:email"]["reasons"]
     assert threads["c-ben:r-1:email"]["state"] == "drafted"
 
