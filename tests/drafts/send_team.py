@@ -14,11 +14,11 @@ from typing import Any
 from builders import DAY, NOW, Team, make_settings
 from sqlalchemy import Engine, select
 
-from drafts import lifecycle
+from drafts.review.service import ReviewService
 from drafts.sending.sender import Sender
 from drafts.sending.transports import transports_for
 from drafts.writing.scheduler import schedule
-from store import audit, models
+from store import models
 from store.config import Settings
 
 DRAFT = models.FollowUpDraft.__table__
@@ -60,22 +60,24 @@ def smtp_settings(port: int | None, *, outbox: Path | None = None, **sections) -
     return make_settings(send=send, **sections)
 
 
-def approve_all(engine: Engine, *, actor: str = "rita", at: datetime = NOW) -> list[int]:
-    """Approve every pending draft exactly as review does: status, who, when, text hash, audit."""
-    with engine.begin() as conn:
-        rows = conn.execute(select(DRAFT).where(DRAFT.c.status == "pending")).mappings().all()
-        for row in rows:
-            assert lifecycle.approve(conn, row, reviewer=actor, at=at) == row["version"] + 1
-            audit.record(
-                conn,
-                actor=actor,
-                action="approve",
-                at=at,
-                draft_id=row["id"],
-                thread_id=row["thread_id"],
-                candidate_id=row["candidate_id"],
-            )
-        return [r["id"] for r in rows]
+def approve_all(
+    engine: Engine, settings: Settings, *, actor: str = "rita", at: datetime = NOW
+) -> list[int]:
+    """Approve every pending draft through the review app's own service, as a reviewer does:
+    open the draft (its lease), read its warnings, approve what was shown. Nothing here
+    re-implements the approval write, so the send tests see what review really stores."""
+    with engine.connect() as conn:
+        pending = conn.execute(
+            select(DRAFT.c.id).where(DRAFT.c.status == "pending").order_by(DRAFT.c.id)
+        ).scalars()
+        ids = list(pending)
+    desk = ReviewService(engine, settings, actor, now=at, lead=True)
+    for draft_id in ids:
+        claimed, detail = desk.fetch_detail(draft_id)
+        assert claimed and detail is not None, draft_id
+        desk.decide_approve(draft_id, detail.draft["version"], 4000, detail.warning_codes)
+    desk.release_claims()
+    return ids
 
 
 def approved_team(engine: Engine, folder: Path, team: Team, settings: Settings) -> list[int]:
@@ -83,7 +85,7 @@ def approved_team(engine: Engine, folder: Path, team: Team, settings: Settings) 
     team.load(engine, folder)
     report = schedule(engine, settings, NOW)
     assert report.created, report.as_json()
-    return approve_all(engine)
+    return approve_all(engine, settings)
 
 
 def run_send(engine: Engine, settings: Settings, now: datetime = NOW, **options):
