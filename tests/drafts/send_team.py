@@ -73,8 +73,8 @@ def approve_all(
         ids = list(pending)
     desk = ReviewService(engine, settings, actor, now=at, lead=True)
     for draft_id in ids:
-        claimed, detail = desk.fetch_detail(draft_id)
-        assert claimed and detail is not None, draft_id
+        held_by, detail = desk.fetch_detail(draft_id)
+        assert held_by is None and detail is not None, draft_id
         desk.decide_approve(draft_id, detail.draft["version"], 4000, detail.warning_codes)
     desk.release_claims()
     return ids
