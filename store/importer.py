@@ -25,7 +25,7 @@ from store import FollowupsError, models, status_history
 from store.addresses import replace_addresses
 from store.clock import at_or_now
 from store.csv_schema import EXPORT_FILES, STATUS_HISTORY, SUPPRESSIONS, FileSpec
-from store.erasure import skip_erased_rows
+from store.erased_rows import skip_erased_rows
 from store.suppressions import suppression_key
 from store.text import clean, first_name_of, normalise_email, normalise_linkedin, quoted
 from store.upsert import upsert
