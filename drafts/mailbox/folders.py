@@ -24,6 +24,7 @@ from imapclient import IMAPClient
 from sqlalchemy import Engine
 
 from drafts.mailbox.ingest import COUNT_KEYS, MailSource, ingest_message
+from store.locks import serialise
 from store.mailbox import folder_state, save_folder_state
 
 # Messages per transaction; the env var lets the kill -9 test interrupt a sync mid-way.
@@ -110,6 +111,7 @@ def sync_folder(
         raws = _bodies(client, batch, heads)
         counts.too_large += len(heads)
         with engine.begin() as conn:
+            _take_turns(conn, mailbox, folder)
             keys = [
                 ingest_message(
                     conn, raws[uid], job.source, now=now, list_unsubscribe=job.list_unsubscribe
@@ -118,15 +120,7 @@ def sync_folder(
                 else "ignored"  # expunged between SEARCH and FETCH
                 for uid in batch
             ]
-            save_folder_state(
-                conn,
-                mailbox,
-                folder,
-                uidvalidity=uidvalidity,
-                last_uid=max(last_uid, batch_last),
-                highest_modseq=None,  # only a finished folder may skip the next search
-                synced_at=now,
-            )
+            _save(conn, job, uidvalidity, batch_last, None, now)
         for key in keys:
             counts.add(key)
         last_uid = max(last_uid, batch_last)
@@ -135,16 +129,37 @@ def sync_folder(
     # Done: everything below UIDNEXT (as the server said at SELECT) has been considered.
     final_uid = max(last_uid, (uidnext or 1) - 1)
     with engine.begin() as conn:
-        save_folder_state(
-            conn,
-            mailbox,
-            folder,
-            uidvalidity=uidvalidity,
-            last_uid=final_uid,
-            highest_modseq=modseq,
-            synced_at=now,
-        )
+        _take_turns(conn, mailbox, folder)
+        _save(conn, job, uidvalidity, final_uid, modseq, now)
     return counts
+
+
+def _take_turns(conn, mailbox: str, folder: str) -> None:
+    """Two syncs of one folder at once (cron's, and the one `send` starts) store a batch
+    one after the other, so the second sees the first's messages and skips them.
+    (PostgreSQL; SQLite's writers take turns anyway.)"""
+    serialise(conn, f"mailbox-folder:{mailbox}\n{folder}")
+
+
+def _save(conn, job: FolderJob, uidvalidity: int, last_uid: int, modseq, now: datetime) -> None:
+    """Record how far the folder is read; never back, should another sync have got further.
+
+    highest_modseq is saved only when the folder is finished: with it, the next sync may
+    skip the search altogether.
+    """
+    mailbox, folder = job.source.mailbox, job.source.folder
+    current = folder_state(conn, mailbox, folder)
+    if current is not None and current.uidvalidity == uidvalidity:
+        last_uid = max(last_uid, current.last_uid)
+    save_folder_state(
+        conn,
+        mailbox,
+        folder,
+        uidvalidity=uidvalidity,
+        last_uid=last_uid,
+        highest_modseq=modseq,
+        synced_at=now,
+    )
 
 
 def _nothing_new(state, uidnext: int | None, modseq: int | None) -> bool:

@@ -188,3 +188,33 @@ def test_on_a_terminal_a_sync_shows_progress_and_still_ends_with_its_line(
         os.close(controller)
     assert done.returncode == 0
     assert done.stdout == "mara: 3 read: 1 replies, 2 ignored\n"
+
+
+def test_two_syncs_at_once_store_everything_once(engine, tmp_path, dovecot, monkeypatch):
+    """cron's `sync` and the one `send` starts may overlap: both finish, nothing twice."""
+    email_team("c-1", "c-2").load(engine, tmp_path / "export")
+    db = ("--db", engine.url.render_as_string(hide_password=False))
+    mara = mailbox_for(dovecot, monkeypatch, "mara")
+    total = 120
+    dovecot.append(
+        mara.account,
+        [reply(email_of(f"c-{1 + i % 2}"), at=NOW, body=f"Answer {i}") for i in range(total)],
+        when=NOW,
+    )
+    config = write_config(tmp_path, mara)
+    monkeypatch.setenv("FOLLOWUPS_SYNC_BATCH", "3")
+
+    runs = [spawn("sync", *db, *config, *NOW_ARGS, "--json") for _ in range(2)]
+    outputs = [run.communicate(timeout=180) for run in runs]
+
+    assert [run.returncode for run in runs] == [0, 0], [err for _, err in outputs]
+    replies = sum(json.loads(out)["mailboxes"][0]["replies"] for out, _ in outputs)
+    assert replies == total  # each message stored by exactly one of the two
+    assert mail_count(engine) == total
+    with engine.connect() as conn:
+        last_uid = conn.execute(
+            select(models.MailboxFolder.__table__.c.last_uid).where(
+                models.MailboxFolder.__table__.c.folder == "INBOX"
+            )
+        ).scalar_one()
+    assert last_uid == total
