@@ -3,6 +3,9 @@ login and an unreachable server each one clear line naming the mailbox, never a 
 
 from __future__ import annotations
 
+import socketserver
+import threading
+
 import pytest
 
 from drafts.mailbox.imap import MailboxError, connect
@@ -77,3 +80,41 @@ def test_an_unreachable_server_is_one_line(monkeypatch):
     settings, box = settings_with(table | {"username_env": "U", "password_env": "P"})
     with pytest.raises(MailboxError, match=r"^mailbox 'gone' \(127.0.0.1:\d+\): cannot connect: "):
         connect(box, settings)
+
+
+class _NoStartTls(socketserver.StreamRequestHandler):
+    """An IMAP server that never offers STARTTLS, and remembers every command it was sent."""
+
+    commands: list[bytes] = []
+
+    def handle(self):
+        self.wfile.write(b"* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] plain only\r\n")
+        for line in self.rfile:
+            self.commands.append(line)
+            tag, _, rest = line.partition(b" ")
+            verb = rest.split(b" ", 1)[0].strip().upper()
+            if verb == b"CAPABILITY":
+                self.wfile.write(b"* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n")
+            if verb == b"LOGOUT":
+                self.wfile.write(b"* BYE\r\n" + tag + b" OK bye\r\n")
+                return
+            self.wfile.write(tag + b" OK done\r\n")
+
+
+def test_starttls_that_is_not_offered_is_refused_before_the_password_is_sent(monkeypatch):
+    monkeypatch.setenv("U", "mara")
+    monkeypatch.setenv("P", "Secret-Password-1")
+    _NoStartTls.commands = []
+    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), _NoStartTls) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        table = {"name": "plain", "host": "127.0.0.1", "port": server.server_address[1]}
+        settings, box = settings_with(
+            table | {"security": "starttls", "username_env": "U", "password_env": "P"}
+        )
+        try:
+            with pytest.raises(MailboxError, match="does not offer STARTTLS"):
+                connect(box, settings)
+        finally:
+            server.shutdown()
+    assert not any(b"Secret-Password-1" in line for line in _NoStartTls.commands)
+    assert not any(b"LOGIN" in line.upper() for line in _NoStartTls.commands)
