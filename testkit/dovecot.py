@@ -19,6 +19,7 @@ import os
 import pwd
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -121,6 +122,8 @@ ssl_cert = <{root}/tls/server.pem
 ssl_key = <{root}/tls/server.key
 ssl_min_protocol = TLSv1.2
 mail_max_userip_connections = 200
+# The user's name in each imap process's title: drop_connections() finds them by it.
+verbose_proctitle = yes
 imap_max_line_length = 1M
 passdb {{
   driver = passwd-file
@@ -235,6 +238,24 @@ class Dovecot:
             if len(found) >= sessions or time.monotonic() > deadline:
                 return found
             time.sleep(0.05)
+
+    def drop_connections(self, account: Account) -> int:
+        """Kill the imap processes serving `account`, as a server crash or a network cut
+        would end its sessions. Returns how many were killed."""
+        killed = 0
+        for proc in Path("/proc").iterdir():
+            if not proc.name.isdigit():
+                continue
+            try:
+                title = (proc / "cmdline").read_bytes().replace(b"\0", b" ")
+            except OSError:
+                continue
+            # e.g. "dovecot-followups-test-1a2b3c4d/imap [mara-5e6f7a8b 127.0.0.1 ...]"
+            if f"/imap [{account.user} ".encode() in title:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(int(proc.name), signal.SIGKILL)
+                    killed += 1
+        return killed
 
     def stop(self) -> None:
         """Stop the server (its children end with it) and remove its folder."""

@@ -81,10 +81,12 @@ def sync_folder(
     *,
     now: datetime,
     progress: Progress | None = None,
+    counts: FolderCounts | None = None,
 ) -> FolderCounts:
-    """Read what is new in one folder and store it, batch by batch."""
+    """Read what is new in one folder and store it, batch by batch. `counts` (new when not
+    given) grows as batches commit, so a caller still has them when the connection drops."""
     mailbox, folder = job.source.mailbox, job.source.folder
-    counts = FolderCounts()
+    counts = counts if counts is not None else FolderCounts()
     selected = client.select_folder(folder, readonly=True)
     uidvalidity = int(selected[b"UIDVALIDITY"])
     uidnext = int(selected.get(b"UIDNEXT", 0)) or None

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from imapclient.exceptions import IMAPClientError
+from imapclient.exceptions import IMAPClientAbortError, IMAPClientError
 from sqlalchemy import Engine, select
 
 from drafts.mailbox.folders import FolderCounts, FolderJob, sync_folder
@@ -139,13 +139,20 @@ def sync_mailbox(
                 list_unsubscribe=getattr(settings.send, "list_unsubscribe", None) or None,
             )
             step = (lambda n: progress(box.name, n)) if progress else None
+            found = FolderCounts()  # filled batch by batch: what was committed is counted
             try:
-                found = sync_folder(client, engine, job, now=now, progress=step)
-            except IMAPClientError as exc:
+                sync_folder(client, engine, job, now=now, progress=step, counts=found)
+            except (IMAPClientAbortError, OSError) as exc:
+                # The connection is gone: what was committed stays; the next sync resumes.
+                report.add(folder, found)
+                report.fail(f"mailbox {quoted(box.name)}: connection lost: {reason(exc)}")
+                break
+            except IMAPClientError as exc:  # this folder only (gone, not allowed, ...)
+                report.add(folder, found)
                 report.fail(f"mailbox {quoted(box.name)}: folder {quoted(folder)}: {reason(exc)}")
                 continue
             report.add(folder, found)
-    except OSError as exc:  # the connection dropped mid-way: what was committed stays
+    except (IMAPClientAbortError, OSError) as exc:
         report.fail(f"mailbox {quoted(box.name)}: connection lost: {reason(exc)}")
     finally:
         with contextlib.suppress(Exception):

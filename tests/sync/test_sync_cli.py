@@ -218,3 +218,35 @@ def test_two_syncs_at_once_store_everything_once(engine, tmp_path, dovecot, monk
             )
         ).scalar_one()
     assert last_uid == total
+
+
+def test_a_connection_lost_mid_sync_keeps_what_was_stored_and_the_next_sync_resumes(
+    store, tmp_path, dovecot, monkeypatch
+):
+    engine, db = store
+    mara = mailbox_for(dovecot, monkeypatch, "mara")
+    total = 300
+    dovecot.append(
+        mara.account,
+        [reply(email_of(f"c-{1 + i % 2}"), at=NOW, body=f"Answer {i}") for i in range(total)],
+        when=NOW,
+    )
+    config = write_config(tmp_path, mara)
+    monkeypatch.setenv("FOLLOWUPS_SYNC_BATCH", "1")
+
+    process = spawn("sync", *db, *config, *NOW_ARGS, "--json")
+    deadline = time.monotonic() + 60
+    while mail_count(engine) < 10 and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.01)
+    assert dovecot.drop_connections(mara.account) == 1, "the sync ended before the cut"
+    out, err = process.communicate(timeout=60)
+
+    assert process.returncode == 1
+    assert err.startswith("error: mailbox 'mara': connection lost: ") and err.count("\n") == 1
+    (box,) = json.loads(out)["mailboxes"]
+    stored_before = mail_count(engine)
+    assert 0 < stored_before < total and box["replies"] == stored_before  # committed = counted
+    again = cli("sync", *db, *config, *NOW_ARGS, "--json")
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout)["mailboxes"][0]["replies"] == total - stored_before
+    assert mail_count(engine) == total
