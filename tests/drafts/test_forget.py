@@ -56,7 +56,7 @@ def prepared(engine, tmp_path, outbox=None):
         engine, settings, draft_id=mine["id"], seen_version=1, reviewer="rita",
         new_body=f"Hi Zofia, {NAME} -- still keen?", now=NOW,
     )  # fmt: skip
-    approve_all(engine)
+    approve_all(engine, settings)
     with engine.begin() as conn:
         from store.suppressions import add_entry
 
