@@ -7,6 +7,7 @@ candidate_address table is what mail matching looks addresses up in.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from sqlalchemy import bindparam, delete, select
 from sqlalchemy.engine import Connection
@@ -50,6 +51,8 @@ def replace_addresses(conn: Connection, candidates: Iterable[dict]) -> None:
         conn.execute(ADDRESS.insert(), values)
 
 
+# The mailbox sync looks up the same few addresses again and again.
+_normalised = lru_cache(maxsize=16_384)(normalise_email)
 # Built once: the mailbox sync asks it for every message it reads.
 _AT = (
     select(ADDRESS.c.address, ADDRESS.c.candidate_id)
@@ -57,11 +60,21 @@ _AT = (
     .order_by(ADDRESS.c.address, ADDRESS.c.candidate_id)
 )
 
+_AT_ONE = (
+    select(ADDRESS.c.candidate_id)
+    .where(ADDRESS.c.address == bindparam("address"))
+    .order_by(ADDRESS.c.candidate_id)
+)
+
 
 def candidates_at(conn: Connection, addresses: Iterable[str]) -> dict[str, list[str]]:
     """Which candidates each of these addresses belongs to (normalised address → ids)."""
-    wanted = sorted({a for a in (normalise_email(x) for x in addresses) if a})
+    wanted = sorted({a for a in (_normalised(x) for x in addresses) if a})
     found: dict[str, list[str]] = {}
+    if len(wanted) == 1:
+        # The usual case (a sender): a plain equality, compiled once, not an IN list.
+        ids = [row[0] for row in conn.execute(_AT_ONE, {"address": wanted[0]})]
+        return {wanted[0]: ids} if ids else {}
     for start in range(0, len(wanted), _CHUNK):
         chunk = wanted[start : start + _CHUNK]
         for address, candidate_id in conn.execute(_AT, {"addresses": chunk}):

@@ -111,7 +111,10 @@ def _inbound(
     if not (known_sender or earlier) or matching.already_known(conn, head.message_id):
         return "ignored"
     facts = read_message(raw)
-    people = matching.candidates_for(conn, [facts.sender]) or sorted(earlier)
+    if head.sender_tokens == (facts.sender,):
+        people = known_sender or sorted(earlier)
+    else:
+        people = matching.candidates_for(conn, [facts.sender]) or sorted(earlier)
     if not people or matching.from_us(conn, facts.sender):
         return "ignored"
     opt_out = find_opt_out(facts.subject) or find_opt_out(facts.body)

@@ -4,6 +4,7 @@ answers (In-Reply-To/References naming a Message-ID followups sent or already st
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import bindparam, select
@@ -40,12 +41,16 @@ def already_known(conn: Connection, message_id: str) -> bool:
     return conn.execute(_SENT, {"wire_id": f"<{message_id}>"}).first() is not None
 
 
+_RECRUITER_EMAILS = select(RECRUITER.c.email).where(RECRUITER.c.email.is_not(None))
+_normalised = lru_cache(maxsize=1024)(normalise_email)
+
+
 def from_us(conn: Connection, sender: str) -> bool:
     """Mail from a recruiter of the team, or from a mail system, is nobody's answer."""
     if not sender or mail_system_address(sender):
         return True
-    emails = conn.execute(select(RECRUITER.c.email).where(RECRUITER.c.email.is_not(None)))
-    return any(normalise_email(e) == sender for (e,) in emails)
+    emails = conn.execute(_RECRUITER_EMAILS)
+    return any(_normalised(e) == sender for (e,) in emails)
 
 
 def candidates_for(conn: Connection, addresses: Iterable[str]) -> list[str]:

@@ -6,7 +6,7 @@ import hashlib
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection
 
 from drafts.mailbox import matching
@@ -16,7 +16,6 @@ from store import models
 from store.addresses import candidates_at
 from store.mailbox import block_address
 from store.suppressions import add_entry
-from store.upsert import upsert
 
 TOUCHPOINT = models.Touchpoint.__table__
 
@@ -41,40 +40,58 @@ def store_touchpoint(
     returns_at: datetime | None = None,
 ) -> None:
     """One email touchpoint of a candidate, saying where it came from."""
-    upsert(
-        conn,
-        models.Touchpoint,
-        [
-            {
-                "touchpoint_id": mail_touchpoint_id(facts.message_id, candidate_id),
-                "candidate_id": candidate_id,
-                # Answering a message of a thread: the answer belongs to that role.
-                "role_id": (earlier or {}).get("role_id"),
-                "recruiter": recruiter if _known_recruiter(conn, recruiter) else None,
-                "channel": "email",
-                "direction": direction,
-                "occurred_at": facts.sent_at or now,
-                "delivery": "delivered" if direction == "outbound" else None,
-                "subject": facts.subject or None,
-                "body": facts.body or None,
-                "source": "mailbox",
-                "mailbox": source.mailbox,
-                "folder": source.folder,
-                "message_id": facts.message_id,
-                "automatic": automatic,
-                "returns_at": returns_at,
-            }
-        ],
-        ["touchpoint_id"],
-        update_columns=[],
+    conn.execute(
+        _insert_once(conn),
+        {
+            "touchpoint_id": mail_touchpoint_id(facts.message_id, candidate_id),
+            "candidate_id": candidate_id,
+            # Answering a message of a thread: the answer belongs to that role.
+            "role_id": (earlier or {}).get("role_id"),
+            "recruiter": recruiter if _known_recruiter(conn, recruiter) else None,
+            "channel": "email",
+            "direction": direction,
+            "occurred_at": facts.sent_at or now,
+            "delivery": "delivered" if direction == "outbound" else None,
+            "subject": facts.subject or None,
+            "body": facts.body or None,
+            "draft_id": None,
+            "source": "mailbox",
+            "mailbox": source.mailbox,
+            "folder": source.folder,
+            "message_id": facts.message_id,
+            "automatic": automatic,
+            "returns_at": returns_at,
+        },
     )
+
+
+# Built once per database kind: a sync writes thousands of these.
+_INSERTS: dict[str, Any] = {}
+
+
+def _insert_once(conn: Connection):
+    """INSERT … ON CONFLICT (touchpoint_id) DO NOTHING, for this connection's database."""
+    name = conn.dialect.name
+    if name not in _INSERTS:
+        if name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        _INSERTS[name] = insert(TOUCHPOINT).on_conflict_do_nothing(index_elements=["touchpoint_id"])
+    return _INSERTS[name]
+
+
+_RECRUITER = (
+    select(models.Recruiter.__table__.c.recruiter)
+    .where(models.Recruiter.__table__.c.recruiter == bindparam("recruiter"))
+    .limit(1)
+)
 
 
 def _known_recruiter(conn: Connection, recruiter: str | None) -> bool:
     if not recruiter:
         return False
-    table = models.Recruiter.__table__
-    return conn.execute(table.select().where(table.c.recruiter == recruiter)).first() is not None
+    return conn.execute(_RECRUITER, {"recruiter": recruiter}).first() is not None
 
 
 def record_bounce(
