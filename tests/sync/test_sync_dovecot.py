@@ -192,3 +192,36 @@ def test_a_missing_folder_is_named_and_the_others_are_still_read(team_store, dov
     assert report.error.startswith("mailbox 'mara': folder 'Gone': ")
     assert "b'" not in report.error and "\n" not in report.error
     assert report.counts["replies"] == 1
+
+
+def test_folder_names_beyond_ascii_are_read(team_store, dovecot, monkeypatch):
+    """Outlook in French keeps sent mail in "Éléments envoyés" (modified UTF-7 on the wire)."""
+    mailbox = mailbox_for(dovecot, monkeypatch, sent_folders=["Éléments envoyés"])
+    with dovecot.client(mailbox.account) as imap:
+        imap.create_folder("Éléments envoyés")
+    sent = reply("sam@acme-robotics.com", to=email_of("c-1"), at=NOW - HOUR, subject="Appel ?")
+    dovecot.append(mailbox.account, sent, folder="Éléments envoyés", when=NOW - HOUR)
+
+    report = sync(team_store, mailbox)
+
+    assert report.counts["outbound"] == 1
+    assert [t["folder"] for t in mail_touchpoints(team_store)] == ["Éléments envoyés"]
+
+
+def test_a_reply_without_message_id_is_stored_once_even_when_its_folder_is_reread(
+    team_store, dovecot, monkeypatch
+):
+    mailbox = mailbox_for(dovecot, monkeypatch, folders=["Replies"])
+    with dovecot.client(mailbox.account) as imap:
+        imap.create_folder("Replies")
+    anonymous = reply(email_of("c-1"), at=NOW - HOUR).replace(b"Message-ID:", b"X-Old-Id:")
+    dovecot.append(mailbox.account, anonymous, folder="Replies", when=NOW - HOUR)
+    assert sync(team_store, mailbox).counts["replies"] == 1
+
+    dovecot.recreate_folder(mailbox.account, "Replies")
+    dovecot.append(mailbox.account, anonymous, folder="Replies", when=NOW - HOUR)
+    again = sync(team_store, mailbox)
+
+    assert again.reread_folders == ["Replies"] and again.fetched == 1
+    assert again.counts["replies"] == 0
+    assert len(mail_touchpoints(team_store)) == 1
