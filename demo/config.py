@@ -20,4 +20,6 @@ from = "Acme Talent <talent@acme-robotics.example>"
 inmail_transport = "outbox"
 email_transport = "outbox"
 outbox_dir = "outbox"
+# Every email carries List-Unsubscribe; every draft ends with the default opt_out_line.
+list_unsubscribe = "mailto:talent+stop@acme-robotics.example"
 """

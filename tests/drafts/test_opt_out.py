@@ -112,3 +112,23 @@ def test_an_edit_that_drops_the_line_gets_it_back(engine, tmp_path):
     )  # fmt: skip
     (draft,) = drafts_of(engine)
     assert draft["body"] == f"Hi Person, a shorter note.\n\n{DEFAULT_OPT_OUT_LINE}"
+
+
+def test_the_demo_outbox_files_carry_the_header_too(engine, tmp_path):
+    import tomllib
+    from email import message_from_bytes
+
+    from demo import DEMO_CONFIG
+
+    demo_send = tomllib.loads(DEMO_CONFIG)["send"]
+    outbox = tmp_path / "outbox"
+    settings = smtp_settings(
+        None,
+        outbox=outbox,
+        send={"list_unsubscribe": demo_send["list_unsubscribe"]},
+    )
+    approved_team(engine, tmp_path, email_team("c-1"), settings)
+    assert run_send(engine, settings).counts() == {"sent": 1}
+    (eml,) = outbox.glob("email-*.eml")
+    message = message_from_bytes(eml.read_bytes())
+    assert message["List-Unsubscribe"] == f"<{demo_send['list_unsubscribe']}>"
