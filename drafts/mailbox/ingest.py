@@ -8,13 +8,14 @@ the batch is then rolled back and read again next time.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy.engine import Connection
 
 from drafts.mailbox import matching, writes
 from drafts.mailbox.reading import MailFacts, MailHead, Unreadable, read_head, read_message
+from drafts.mailbox.text import without_our_lines
 from drafts.rules.detect import find_opt_out, is_auto_reply, return_date
 
 COUNT_KEYS = ("bounces", "opt_outs", "auto_replies", "replies", "outbound", "ignored")
@@ -117,6 +118,10 @@ def _inbound(
         people = matching.candidates_for(conn, [facts.sender]) or sorted(earlier)
     if not people or matching.from_us(conn, facts.sender):
         return "ignored"
+    # What we wrote, pasted back without a quote marker a client we know would add, is
+    # still ours: our own opt-out line is never the candidate asking us to stop.
+    ours = matching.our_lines(conn, people, [t["touchpoint_id"] for t in earlier.values()])
+    facts = replace(facts, body=without_our_lines(facts.body, ours))
     opt_out = find_opt_out(facts.subject) or find_opt_out(facts.body)
     unsubscribe = matching.to_unsubscribe_address(facts.recipients, list_unsubscribe)
     automatic = bool(facts.automatic_header) or is_auto_reply(facts.subject, facts.body)

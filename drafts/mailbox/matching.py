@@ -11,6 +11,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Connection
 
 from drafts.mailbox.reports import mail_system_address
+from drafts.mailbox.text import fold_line
 from store import models
 from store.addresses import candidates_at
 from store.text import normalise_email
@@ -146,3 +147,32 @@ def touchpoint_with_message_id(
         if candidate_id in refs:
             return refs[candidate_id]["touchpoint_id"]
     return None
+
+
+# Lines this short ("Thanks", "Best,") are everyone's: only longer ones identify our text.
+MIN_OUR_LINE = 16
+
+
+def our_lines(conn: Connection, candidate_ids: list[str], touchpoint_ids: list[str]) -> set[str]:
+    """The lines of what we wrote to these candidates lately (and of the messages this one
+    answers), folded for comparison: text found here is ours, not the candidate's."""
+    rows = conn.execute(
+        select(TOUCHPOINT.c.body)
+        .where(
+            TOUCHPOINT.c.candidate_id.in_(candidate_ids),
+            TOUCHPOINT.c.direction == "outbound",
+            TOUCHPOINT.c.body.is_not(None),
+        )
+        .order_by(TOUCHPOINT.c.occurred_at.desc())
+        .limit(5)
+    ).all()
+    if touchpoint_ids:
+        rows += conn.execute(
+            select(TOUCHPOINT.c.body).where(TOUCHPOINT.c.touchpoint_id.in_(touchpoint_ids))
+        ).all()
+    return {
+        folded
+        for (body,) in rows
+        for line in (body or "").split("\n")
+        if len(folded := fold_line(line)) >= MIN_OUR_LINE
+    }

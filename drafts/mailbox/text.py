@@ -129,3 +129,16 @@ def without_quoted(text: str) -> str:
             break
     kept = [line for line in lines[:end] if not line.lstrip().startswith(">")]
     return "\n".join(kept).strip()
+
+
+def fold_line(line: str) -> str:
+    """A line as compared with ours: case, spacing and curly apostrophes ignored."""
+    return " ".join(line.replace("\u2019", "'").casefold().split())
+
+
+def without_our_lines(text: str, ours: set[str]) -> str:
+    """The text without the lines that are ours, word for word (see matching.our_lines)."""
+    if not ours:
+        return text
+    kept = [line for line in text.split("\n") if fold_line(line) not in ours]
+    return "\n".join(kept).strip()

@@ -7,6 +7,7 @@ import pytest
 from mail import INITIAL_ID, SENT, ingest, load, mail_touchpoints, message
 
 from drafts.writing.scheduler import schedule
+from store import models
 from tests.drafts.builders import DAY, NOW, make_settings, threads_by_id
 
 ADA_THREAD = "c-ada:r-1:email"
@@ -126,3 +127,27 @@ def test_sent_folder_mail_to_a_candidate_is_contact_made_by_hand(engine, tmp_pat
 
 
 SAM_ADDR = "Sam Carter <sam@acme-robotics.com>"
+
+
+def test_our_own_opt_out_line_pasted_back_without_quote_marks_is_not_an_opt_out(engine, tmp_path):
+    load(engine, tmp_path)
+    # What we sent ends with an opt-out line a custom config worded with opt-out words.
+    tp = models.Touchpoint.__table__
+    with engine.begin() as conn:
+        conn.execute(
+            tp.update()
+            .where(tp.c.touchpoint_id == "tp-ada")
+            .values(body="Hi Ada, are you open to a chat?\nReply STOP to opt out of our emails.")
+        )
+    # A client that pastes the message it answers below the reply, with no header or marker.
+    raw = message(
+        "Yes, let's talk on Tuesday.\n\nHi Ada, are you open to a chat?\n"
+        "Reply STOP to opt out of our emails.",
+        in_reply_to=INITIAL_ID,
+    )
+
+    assert ingest(engine, raw) == "replies"
+    schedule(engine, make_settings(), NOW)
+
+    assert threads_by_id(engine)[ADA_THREAD]["reasons"] == ["replied"]
+    assert mail_touchpoints(engine)[0]["body"] == "Yes, let's talk on Tuesday."
