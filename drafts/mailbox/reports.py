@@ -93,6 +93,22 @@ def _quoted_message_id(msg: Message) -> str | None:
     return None
 
 
+def _status_blocks(part: Message) -> list[Message]:
+    """The field blocks of a delivery-status part. The parser splits message/delivery-status
+    itself; message/global-delivery-status (RFC 6533, UTF-8 addresses) arrives as one
+    embedded message, so its text is split here the same way."""
+    payload = part.get_payload()
+    if part.get_content_subtype() == "delivery-status" and isinstance(payload, list):
+        return payload
+    if isinstance(payload, list):
+        text = "\n".join(m.as_string() for m in payload if isinstance(m, Message))
+    else:
+        raw = part.get_payload(decode=True) or b""
+        text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(payload)
+    parser = HeaderParser()
+    return [parser.parsestr(block) for block in re.split(r"\n\s*\n", text) if block.strip()]
+
+
 def _rfc3464(msg: Message) -> DeliveryReport | None:
     if msg.get_content_type() != "multipart/report":
         return None
@@ -100,9 +116,7 @@ def _rfc3464(msg: Message) -> DeliveryReport | None:
     for part in msg.walk():
         if part.get_content_type() not in _STATUS_PARTS:
             continue
-        blocks = part.get_payload()
-        if not isinstance(blocks, list):
-            continue
+        blocks = _status_blocks(part)
         for block in blocks:
             recipient = _field(block, "final-recipient") or _field(block, "original-recipient")
             action = _field(block, "action").lower()

@@ -169,3 +169,14 @@ def test_a_person_writing_about_an_undeliverable_parcel_is_not_a_bounce(engine, 
 
     assert ingest(engine, raw) == "replies"
     assert bounced(engine) == []
+
+
+def test_a_global_delivery_status_report_is_read_like_any_other(engine, tmp_path):
+    load(engine, tmp_path)
+    raw = delivery_report().replace(b"message/delivery-status", b"message/global-delivery-status")
+
+    assert ingest(engine, raw) == "bounces"
+
+    [entry] = bounced(engine)
+    assert (entry["address"], entry["evidence"]["format"]) == (ADA, "rfc3464")
+    assert entry["evidence"]["status"] == "5.1.1"
