@@ -111,5 +111,6 @@ def downgrade() -> None:
         batch_op.drop_column("folder")
         batch_op.drop_column("mailbox")
         batch_op.drop_column("source")
-    with op.batch_alter_table("candidate", schema=None) as batch_op:
-        batch_op.drop_column("other_emails")
+    # Not a batch: SQLite would copy and DROP the candidate table, which every other table
+    # references (with foreign keys on, the drop fails). SQLite 3.35+ drops a column itself.
+    op.drop_column("candidate", "other_emails")
