@@ -1,0 +1,185 @@
+"""What a sender settles when delivery does not simply work: a relay that keeps saying
+"later", a relay that is down, a transport that raises, a claim whose lease ran out, and a
+success that arrives after another host declared the message in doubt.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from datetime import UTC, timedelta
+
+import pytest
+from builders import MINUTE, NOW
+from send_team import (
+    actions,
+    approved_team,
+    drafts_by_id,
+    email_of,
+    email_team,
+    run_send,
+    smtp_settings,
+    statuses,
+)
+from smtp_sink import SmtpSink, free_port
+from sqlalchemy import select, update
+
+from drafts.rules import pacing
+from drafts.sending.claims import Claimer
+from drafts.sending.sender import HOST, Sender, sweep
+from drafts.sending.transports import transports_for
+from store import models
+from store.clock import utc_now
+
+DRAFT = models.FollowUpDraft.__table__
+
+
+@pytest.fixture
+def sink():
+    """A loopback SMTP server that accepts everything unless told otherwise."""
+    with SmtpSink() as server:
+        yield server
+
+
+def test_a_relay_that_keeps_saying_later_is_given_up_after_the_limit(engine, tmp_path, sink):
+    settings = smtp_settings(sink.port)
+    [draft_id] = approved_team(engine, tmp_path, email_team("c-1"), settings)
+    limit = pacing.MAX_TEMPORARY_FAILURES
+    sink.on_rcpt(email_of("c-1"), *["451 4.3.0 mailbox busy"] * limit)
+
+    at = NOW
+    for attempt in range(1, limit):
+        assert run_send(engine, settings, at).counts() == {"retry": 1}, attempt
+        draft = drafts_by_id(engine)[draft_id]
+        assert draft["status"] == "approved" and draft["attempts"] == attempt
+        assert draft["not_before"] == at + pacing.retry_delay(attempt)
+        at = draft["not_before"]
+
+    assert run_send(engine, settings, at).counts() == {"failed": 1}
+    draft = drafts_by_id(engine)[draft_id]
+    assert draft["attempts"] == limit and draft["send_error"].startswith(f"gave up after {limit}")
+    assert sink.messages() == []
+
+
+def test_a_relay_that_is_down_stops_the_run_and_every_draft_waits(engine, tmp_path):
+    settings = smtp_settings(free_port())  # nobody listens there
+    ids = approved_team(engine, tmp_path, email_team("c-1", "c-2", "c-3"), settings)
+
+    report = run_send(engine, settings)
+
+    # One attempt found the relay down; the others were never tried and went back.
+    assert report.counts() == {"retry": 1}
+    drafts = drafts_by_id(engine)
+    assert [drafts[i]["status"] for i in ids] == ["approved"] * 3
+    assert [drafts[i]["attempts"] for i in ids] == [1, 0, 0]
+    assert all(drafts[i]["send_claimed_by"] is None for i in ids)
+    assert "cannot reach the SMTP relay" in drafts[ids[0]]["hold_reason"]
+
+
+class _RaisesAfterSending:
+    """A transport with a bug: it hands the message to the real relay, then raises."""
+
+    def __init__(self, real):
+        self.real, self.name = real, real.name
+
+    def deliver(self, message):
+        self.real.deliver(message)
+        raise RuntimeError("bug after the relay took it")
+
+    def close(self):
+        self.real.close()
+
+
+def test_an_exception_inside_delivery_is_in_doubt_and_the_batch_goes_on(engine, tmp_path, sink):
+    settings = smtp_settings(sink.port)
+    first, second = approved_team(engine, tmp_path, email_team("c-1", "c-2"), settings)
+    real = transports_for(settings)["email"]
+    buggy = {"email": _RaisesAfterSending(real)}
+
+    report = Sender(engine, settings, NOW, transports=buggy, day_zone=UTC).run()
+
+    assert report.counts() == {"unknown": 2}
+    drafts = drafts_by_id(engine)
+    assert [drafts[i]["status"] for i in (first, second)] == ["unknown", "unknown"]
+    assert "RuntimeError: bug after the relay took it" in drafts[first]["send_error"]
+    # It may well have gone (it did): never sent again, listed for a person.
+    assert run_send(engine, settings, NOW + 10 * MINUTE).counts() == {}
+    assert len(sink.messages()) == 2
+
+
+def _claimed_elsewhere(engine, settings, *, lease_left: timedelta, attempted: bool):
+    """A live sender in another process claimed every draft; its lease ends after lease_left."""
+    owner = f"send:{HOST}:{os.getppid()}:elsewhere"
+    claimer = Claimer(
+        settings,
+        NOW,
+        owner=owner,
+        lease=lease_left,
+        wall_clock=utc_now,
+        day_zone=UTC,
+        actor="sender",
+    )
+    with engine.begin() as conn:
+        claimer.claim_batch(conn, ["email"], 50, dry_run=False, after=0)
+        if attempted:
+            conn.execute(update(DRAFT).values(sent_at=NOW))
+
+
+def test_a_claim_whose_lease_ran_out_is_settled_by_the_next_run(engine, tmp_path, sink):
+    settings = smtp_settings(sink.port)
+    first, second = approved_team(engine, tmp_path, email_team("c-1", "c-2"), settings)
+    _claimed_elsewhere(engine, settings, lease_left=-MINUTE, attempted=False)
+    with engine.begin() as conn:  # the stuck sender had started on the first
+        conn.execute(update(DRAFT).where(DRAFT.c.id == first).values(sent_at=NOW))
+
+    report = run_send(engine, settings, NOW + MINUTE)
+
+    assert sorted((s["id"], s["outcome"]) for s in report.swept) == [
+        (first, "unknown"),
+        (second, "released"),
+    ]
+    assert statuses(engine) == {first: "unknown", second: "sent"}
+    assert [r for m in sink.messages() for r in m.rcpt_tos] == [email_of("c-2")]
+
+
+def test_a_live_senders_claim_within_its_lease_is_left_alone(engine, tmp_path, sink):
+    settings = smtp_settings(sink.port)
+    ids = approved_team(engine, tmp_path, email_team("c-1"), settings)
+    _claimed_elsewhere(engine, settings, lease_left=10 * MINUTE, attempted=True)
+
+    report = run_send(engine, settings, NOW + MINUTE)
+
+    assert report.swept == [] and statuses(engine) == {ids[0]: "sending"}
+
+
+def test_a_success_after_another_host_declared_it_in_doubt_still_lands(engine, tmp_path):
+    with SmtpSink(data_delay_s=3.0) as slow:
+        settings = smtp_settings(slow.port)
+        [draft_id] = approved_team(engine, tmp_path, email_team("c-1"), settings)
+        sender = Sender(engine, settings, NOW, transports=transports_for(settings), day_zone=UTC)
+        result: dict = {}
+        thread = threading.Thread(target=lambda: result.update(report=sender.run()))
+        thread.start()
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            with engine.connect() as conn:
+                sent_at = conn.execute(select(DRAFT.c.sent_at)).scalar_one()
+            if sent_at is not None:
+                break  # the message is on its way
+            time.sleep(0.05)
+        # Another host finds the lease over (a clock jump, a stuck relay) and sweeps.
+        with engine.begin() as conn:
+            conn.execute(update(DRAFT).values(send_claim_expires_at=NOW - MINUTE))
+        swept = sweep(engine, actor="other-host", now=NOW + MINUTE)
+        thread.join(timeout=30)
+
+    assert [s["outcome"] for s in swept] == ["unknown"]
+    # The relay's late 250 is the truth: sent, once, with its touchpoint.
+    draft = drafts_by_id(engine)[draft_id]
+    assert draft["status"] == "sent" and draft["send_claimed_by"] is None
+    assert result["report"].counts() == {"sent": 1}
+    assert ("unknown", draft_id) in actions(engine) and ("send", draft_id) in actions(engine)
+    with engine.connect() as conn:
+        tp = models.Touchpoint.__table__
+        assert conn.execute(select(tp.c.draft_id).where(tp.c.draft_id == draft_id)).all()
