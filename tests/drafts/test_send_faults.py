@@ -51,7 +51,12 @@ def _set_email(engine, candidate_id: str, address: str) -> None:
         "<a>@example.test",
     ],
 )
-def test_a_bad_address_mid_batch_fails_alone_and_the_rest_go(engine, tmp_path, sink, bad):
+def test_a_bad_address_mid_batch_is_cancelled_alone_and_the_rest_go(engine, tmp_path, sink, bad):
+    """An address no mail library can write, stored after approval, is `no_address` at send.
+
+    The rules run again before the relay is touched: the draft is cancelled with the code
+    (never `unknown`, never a crash), and the batch goes on.
+    """
     settings = smtp_settings(sink.port)
     approved_team(engine, tmp_path, email_team("c-1", "c-2", "c-3"), settings)
     by_candidate = {d["candidate_id"]: i for i, d in drafts_by_id(engine).items()}
@@ -59,14 +64,14 @@ def test_a_bad_address_mid_batch_fails_alone_and_the_rest_go(engine, tmp_path, s
 
     report = run_send(engine, settings)
 
-    assert report.counts() == {"sent": 2, "failed": 1}
+    assert report.counts() == {"sent": 2, "cancelled": 1}
     assert statuses(engine) == {
         by_candidate["c-1"]: "sent",
-        by_candidate["c-2"]: "failed",
+        by_candidate["c-2"]: "cancelled",
         by_candidate["c-3"]: "sent",
     }
-    failed = drafts_by_id(engine)[by_candidate["c-2"]]
-    assert failed["send_error"].startswith("nothing was sent:")
+    cancelled = drafts_by_id(engine)[by_candidate["c-2"]]
+    assert "no_address" in cancelled["cancel_codes"]
     received = sorted(r for m in sink.messages() for r in m.rcpt_tos)
     assert received == [email_of("c-1"), email_of("c-3")]
 
