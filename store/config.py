@@ -222,6 +222,9 @@ class ReviewSettings(_Section):
     """The review app."""
 
     lease_minutes: int = Field(10, ge=1, le=240)
+    # A decision key counts only once its draft has been drawn this long: a key typed
+    # ahead (`j a` in one burst) never decides a draft nobody saw.
+    min_dwell_ms: int = Field(300, ge=0, le=10_000)
     # Key remapping: binding id -> keys, e.g. {"approve" = "y"}.
     keys: dict[str, str] = {}
 

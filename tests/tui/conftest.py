@@ -70,8 +70,12 @@ def make_app(store_engine, settings):
     """A review app on the demo store, reviewer `tester` (not a recruiter: sees every queue),
     clock fixed at NOW. Pass lead=True for lead mode."""
 
-    def make(reviewer: str = "tester", **kwargs) -> ReviewApp:
-        return ReviewApp(store_engine, settings, reviewer, now=NOW, **kwargs)
+    def make(reviewer: str = "tester", *, min_dwell_ms: int = 0, **kwargs) -> ReviewApp:
+        # Pilot presses a key the instant the draft is drawn; only the tests about the
+        # dwell (test_review_trust.py) keep it: everywhere else it would only add waiting.
+        review = settings.review.model_copy(update={"min_dwell_ms": min_dwell_ms})
+        tuned = settings.model_copy(update={"review": review})
+        return ReviewApp(store_engine, tuned, reviewer, now=NOW, **kwargs)
 
     return make
 

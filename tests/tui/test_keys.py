@@ -292,7 +292,10 @@ async def test_keys_are_remappable_from_settings(store_engine, demo_db):
     from tui.app.app import ReviewApp
 
     config = demo_db.parent / "remapped.toml"
-    config.write_text(DEMO_CONFIG + '\n[review.keys]\napprove = "y"\n', encoding="utf-8")
+    config.write_text(
+        DEMO_CONFIG + '\n[review]\nmin_dwell_ms = 0\n[review.keys]\napprove = "y"\n',
+        encoding="utf-8",
+    )
     settings = load_settings(str(config))
     (first,) = first_ids(store_engine, 1)
     app = ReviewApp(store_engine, settings, "tester", now=NOW, lead=True)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
 from sqlalchemy import update
+from textual import events
 
 from store import models
 from tests.support.review_app import SIZE, decisions, draft, first_ids, settle
+from tui.app.dialogs.review import EditScreen
 
 
 def status_line(app) -> str:
@@ -53,3 +56,132 @@ async def test_a_draft_someone_else_is_reading_names_them(make_app, store_engine
         assert f"kim is reviewing draft {second}" in status_line(app)
         assert str(app.screen.query_one("#queue").get_cell(str(second), "status")) == "taken"
     assert draft(store_engine, second)["claimed_by"] == "kim"
+
+
+# --------------------------------------------------------------- 2. what is not on screen
+
+
+def notices(app) -> list[str]:
+    """The notifications shown so far (the one-line notices a reviewer reads)."""
+    return [n.message for n in app._notifications]
+
+
+def burst(app, *keys: str) -> None:
+    """Keys arriving in one read from the terminal, as a fast typist's do."""
+    for key in keys:
+        event = events.Key(key, key)
+        event.set_sender(app)
+        app._driver.send_message(event)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30)])
+async def test_below_120_columns_the_queue_is_above_a_readable_draft(make_app, store_engine, size):
+    (first,) = first_ids(store_engine, 1)
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert screen.has_class("narrow")
+        queue, pane = screen.query_one("#queue").region, screen.query_one("#detail-scroll").region
+        assert queue.bottom <= pane.y  # above, not beside
+        assert pane.width >= size[0] - 2 and pane.height >= 8
+        await pilot.press("a")
+        await settle(pilot)
+    assert draft(store_engine, first)["status"] == "approved"
+
+
+async def test_side_by_side_from_120_columns(make_app):
+    app = make_app()
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        assert not app.screen.has_class("narrow")
+        queue, pane = (
+            app.screen.query_one("#queue").region,
+            app.screen.query_one("#detail-scroll").region,
+        )
+        assert queue.right <= pane.x and pane.width >= 70
+
+
+async def test_a_decision_key_is_refused_while_the_text_is_not_visible(make_app, store_engine):
+    (first,) = first_ids(store_engine, 1)
+    app = make_app()
+    async with app.run_test(size=(80, 8)) as pilot:  # a pane two lines high
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        [notice] = [n for n in notices(app) if "not visible" in n]
+        assert "\n" not in notice
+    assert draft(store_engine, first)["status"] == "pending"
+    assert decisions(store_engine) == []
+
+
+# ------------------------------------------------------------------- 3. typed ahead
+
+
+async def test_j_and_a_in_one_read_never_approve_the_draft_being_left(make_app, store_engine):
+    first, second = first_ids(store_engine, 2)
+    app = make_app(min_dwell_ms=300)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.pause(0.4)  # the first draft has been read
+        burst(app, "j", "a")
+        await settle(pilot)
+        assert app.last_shown == second
+        assert any("Key dropped" in n for n in notices(app))
+    assert draft(store_engine, first)["status"] == "pending"
+    assert draft(store_engine, second)["status"] == "pending"
+    assert decisions(store_engine) == []
+
+
+async def test_a_second_a_100_ms_later_does_not_approve_the_next_draft(make_app, store_engine):
+    first, second = first_ids(store_engine, 2)
+    app = make_app(min_dwell_ms=300)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.pause(0.4)
+        await pilot.press("a", "wait:100", "a")
+        await settle(pilot)
+        assert app.last_shown == second
+    assert draft(store_engine, first)["status"] == "approved"
+    assert draft(store_engine, second)["status"] == "pending"
+    assert [(d["action"], d["draft_id"]) for d in decisions(store_engine)] == [("approve", first)]
+
+
+async def test_after_the_dwell_the_draft_on_screen_is_the_one_decided(make_app, store_engine):
+    first, second = first_ids(store_engine, 2)
+    app = make_app(min_dwell_ms=300)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("j")
+        await settle(pilot)
+        await pilot.pause(0.4)
+        await pilot.press("a")
+        await settle(pilot)
+    assert draft(store_engine, first)["status"] == "pending"
+    assert draft(store_engine, second)["status"] == "approved"
+    [entry] = decisions(store_engine)
+    assert entry["draft_id"] == second and entry["on_screen_ms"] >= 300
+
+
+# ------------------------------------------------------------------- 5. discard discards
+
+
+async def test_ctrl_d_in_the_editor_discards_the_edit(make_app, store_engine):
+    (first,) = first_ids(store_engine, 1)
+    body = draft(store_engine, first)["body"]
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        await pilot.press("end", *"PS ", "home")
+        await pilot.pause(1.2)  # the edit is autosaved as unsaved text
+        await pilot.press("ctrl+d")
+        await settle(pilot)
+        assert not isinstance(app.screen, EditScreen)
+        stored = draft(store_engine, first)
+        assert (stored["body"], stored["unsaved_edit"]) == (body, None)
+        await pilot.press("a")  # nothing blocks the approval now
+        await settle(pilot)
+    stored = draft(store_engine, first)
+    assert (stored["status"], stored["body"]) == ("approved", body)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from drafts.review.queue import QueueFilter
 from tests.support.review_app import SIZE, settle
 
@@ -55,3 +57,15 @@ def test_why_not(snap_compare, make_app):
         await settle(pilot)
 
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=ready)
+
+
+@pytest.mark.parametrize(
+    "size", [(80, 24), (100, 30), (160, 50)], ids=["80x24", "100x30", "160x50"]
+)
+def test_queue_and_detail_at_each_terminal_size(snap_compare, make_app, size):
+    """Below 120 columns the queue sits above the draft; the text is readable at each."""
+
+    async def ready(pilot):
+        await settle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=ready)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import time
 import uuid
 
 import pytest
@@ -12,6 +13,8 @@ from tests.support.review_app import decisions, draft, first_ids
 from tests.support.tmux import FOLLOWUPS, tmux, wait_for
 
 pytestmark = pytest.mark.tmux
+# A person reads a draft before deciding: longer than `[review] min_dwell_ms` (300).
+READ = 0.5
 
 
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
@@ -27,8 +30,10 @@ def test_review_in_tmux_approves_rejects_and_quits(demo_db, store_engine):
     tmux("new-session", "-d", "-s", session, "-x", "160", "-y", "50", command)
     try:
         wait_for(session, f"Draft #{first} ")
+        time.sleep(READ)
         tmux("send-keys", "-t", session, "a")
         wait_for(session, f"Draft #{second} ")
+        time.sleep(READ)
         tmux("send-keys", "-t", session, "r")
         wait_for(session, "Reject: why?")
         tmux("send-keys", "-t", session, "Enter")
@@ -47,3 +52,33 @@ def test_review_in_tmux_approves_rejects_and_quits(demo_db, store_engine):
     )
     assert draft(store_engine, third)["status"] == "pending"
     assert [d["action"] for d in decisions(store_engine)] == ["approve", "reject"]
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+def test_keys_typed_ahead_in_one_write_decide_nothing_unseen(demo_db, store_engine):
+    """`ja` and `aa`, each in a single write to the terminal (issue 12, item 3)."""
+    first, second, third = first_ids(store_engine, 3)
+    session = f"review-{uuid.uuid4().hex[:8]}"
+    command = (
+        f"unset COLUMNS LINES; cd {demo_db.parent} && "
+        f"{FOLLOWUPS} review --db {demo_db} --as tester --now 2025-11-14T09:00:00Z; "
+        "echo EXITED; sleep 5"
+    )
+    tmux("new-session", "-d", "-s", session, "-x", "160", "-y", "50", command)
+    try:
+        wait_for(session, f"Draft #{first} ")
+        time.sleep(READ)
+        tmux("send-keys", "-t", session, "-l", "ja")  # one write: j then a
+        wait_for(session, f"Draft #{second} ")
+        time.sleep(READ)
+        tmux("send-keys", "-t", session, "-l", "aa")  # approves second; third unseen
+        wait_for(session, f"Draft #{third} ")
+        time.sleep(READ)
+        tmux("send-keys", "-t", session, "q")
+        wait_for(session, "EXITED")
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+    assert draft(store_engine, first)["status"] == "pending"
+    assert draft(store_engine, second)["status"] == "approved"
+    assert draft(store_engine, third)["status"] == "pending"
+    assert [(d["action"], d["draft_id"]) for d in decisions(store_engine)] == [("approve", second)]

@@ -119,7 +119,8 @@ class EditScreen(ModalScreen[str | None]):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save (shows diff)", id="edit_save"),
         Binding("escape", "close", "Close, keep as unsaved", id="edit_close"),
-        Binding("ctrl+d", "discard", "Discard edit", id="edit_discard"),
+        # Priority: the TextArea's own ctrl+d (delete right) must not win over discard.
+        Binding("ctrl+d", "discard", "Discard edit", id="edit_discard", priority=True),
     ]
 
     def __init__(

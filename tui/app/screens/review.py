@@ -12,7 +12,8 @@ import time
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
+from textual._time import get_time  # the clock Textual stamps events with
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -22,7 +23,9 @@ from textual.widgets import DataTable, Footer, Input, Static
 from drafts import review
 from drafts.review.detail import DraftDetail
 from drafts.review.queue import QueueRow
-from tui.app.dialogs.review import EditScreen, RejectScreen
+from tui.app.dialogs.review import RejectScreen
+from tui.app.screens.decision_guard import DecisionGuard
+from tui.app.screens.review_edit import EditFlow
 from tui.app.screens.review_tools import QueueTools
 from tui.app.widgets.detail_view import render_detail
 from tui.app.widgets.queue_table import QueueTable
@@ -32,7 +35,11 @@ if TYPE_CHECKING:
     from tui.app.app import ReviewApp
 
 
-class ReviewScreen(QueueTools, Screen[None]):
+# Below this many columns the queue sits above the draft instead of beside it.
+NARROW_COLUMNS = 120
+
+
+class ReviewScreen(EditFlow, QueueTools, Screen[None]):
     """Queue and detail on one screen; a decision moves on to the next undecided draft."""
 
     BINDINGS = [
@@ -63,6 +70,9 @@ class ReviewScreen(QueueTools, Screen[None]):
         self._shown_since: float | None = None
         self.total: int | None = None
         self._count_pending = False
+        # When the key being handled was pressed (events carry it): dwell is counted to it.
+        self._key_at: float | None = None
+        self.guard = DecisionGuard(min_dwell_ms=0)
 
     @property
     def rapp(self) -> ReviewApp:
@@ -84,10 +94,25 @@ class ReviewScreen(QueueTools, Screen[None]):
     def on_mount(self) -> None:
         """Load the first page; keep this reviewer's claim alive while they read."""
         self.query_one("#search", Input).display = False
+        self.guard.min_dwell_ms = self.rapp.settings.review.min_dwell_ms
+        self._fit(self.size.width)
         self.query_one(QueueTable).focus()
         self.load_page(None, cursor=0)
         lease = self.rapp.settings.review.lease_minutes
         self.set_interval(lease * 30, self._renew_claim)
+
+    # ---- layout and keys ----------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Below NARROW_COLUMNS the queue goes above the draft: the text keeps its width."""
+        self._fit(event.size.width)
+
+    def _fit(self, width: int) -> None:
+        self.set_class(0 < width < NARROW_COLUMNS, "narrow")
+
+    def on_key(self, event: events.Key) -> None:
+        """Remember when this key was pressed; its binding runs after (at the app)."""
+        self._key_at = event.time
 
     # ---- status -------------------------------------------------------------------------
 
@@ -174,13 +199,13 @@ class ReviewScreen(QueueTools, Screen[None]):
             return
         self.detail = detail
         row = next((r for r in self.page if r.id == draft_id), None)
+        self.guard.forget()
         self.query_one("#detail", Static).update(render_detail(detail, row, self.rapp.clock()))
         self.query_one("#detail-scroll", VerticalScroll).scroll_home(animate=False)
         self.query_one(QueueTable).set_status(
             draft_id, "taken" if held_by else detail.draft["status"]
         )
-        self.shown_ids.add(draft_id)
-        self._shown_since = time.monotonic()
+        self.call_after_refresh(self._painted, draft_id)
         message = f"{held_by} is reviewing draft {draft_id}" if held_by else ""
         self._status(message)
         if self._count_pending:
@@ -188,18 +213,55 @@ class ReviewScreen(QueueTools, Screen[None]):
             self._count()
         self.post_message(self.rapp.DraftShown(draft_id))
 
+    def _painted(self, draft_id: int) -> None:
+        """The draft is on the terminal now: its time on screen starts here."""
+        if draft_id != self.current_id or self.detail is None:
+            return
+        if self.detail.draft["id"] != draft_id:
+            return
+        self.guard.drawn(draft_id, get_time())
+        self.shown_ids.add(draft_id)
+        self._shown_since = time.monotonic()
+        self._key_at = None  # a key pressed before this draft was drawn is not about it
+
+    def _cursor_id(self) -> int | None:
+        table = self.query_one(QueueTable)
+        if not table.row_count:
+            return None
+        return int(str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value))
+
+    def _show_again(self, draft_id: int) -> None:
+        """Redraw a draft after a refused decision, unless the reviewer has moved on (a
+        detail worker for the draft they moved to must not be cancelled for it)."""
+        if draft_id == self.current_id:
+            self.show_draft(draft_id)
+
     def _ms(self, draft_id: int) -> int:
         spent = self.on_screen_ms.get(draft_id, 0)
         if draft_id == self.current_id and self._shown_since is not None:
             spent += int((time.monotonic() - self._shown_since) * 1000)
         return spent
 
-    def _shown(self) -> DraftDetail | None:
-        """The draft on screen, only once its detail is really there."""
+    def _shown(self, *, deciding: bool = True) -> DraftDetail | None:
+        """The draft on screen, only once its detail is really there; for a decision, only
+        when the key was pressed on that draft, readable, after `min_dwell_ms` (the guard)."""
+        pressed = self._key_at if self._key_at is not None else get_time()
+        self._key_at = None
         d = self.detail
         if d is None or self.current_id is None or d.draft["id"] != self.current_id:
             self.tell("The draft is still loading: look at it first.", "warning")
             return None
+        if deciding:
+            pane = self.query_one("#detail-scroll", VerticalScroll).scrollable_content_region
+            why = self.guard.refusal(
+                cursor_id=self._cursor_id(),
+                pressed_at=pressed,
+                columns=pane.width,
+                rows=pane.height,
+            )
+            if why is not None:
+                self.tell(why, "warning")
+                return None
         return d
 
     def _renew_claim(self) -> None:
@@ -244,6 +306,7 @@ class ReviewScreen(QueueTools, Screen[None]):
     def action_approve(self) -> None:
         """Approve the draft on screen, its warnings in view."""
         if (d := self._shown()) is not None:
+            self.guard.forget()  # decided: no further key is about it until one is drawn
             self._approve(d)
 
     @work(group="decide", exit_on_error=False)
@@ -259,7 +322,7 @@ class ReviewScreen(QueueTools, Screen[None]):
             )
         except review.ReviewRefused as refused:
             self.tell(str(refused), "error")
-            self.show_draft(draft_id)
+            self._show_again(draft_id)
             return
         self._decided(draft_id, "approved")
 
@@ -278,6 +341,7 @@ class ReviewScreen(QueueTools, Screen[None]):
 
         def chosen(answer: tuple[str, str | None] | None) -> None:
             if answer is not None:
+                self.guard.forget()
                 self._reject(d, *answer)
 
         self.app.push_screen(RejectScreen(), chosen)
@@ -296,48 +360,9 @@ class ReviewScreen(QueueTools, Screen[None]):
             )
         except review.ReviewRefused as refused:
             self.tell(str(refused), "error")
-            self.show_draft(draft_id)
+            self._show_again(draft_id)
             return
         self._decided(draft_id, "rejected")
-
-    def action_edit(self) -> None:
-        """Edit the text of the draft on screen (an unsaved edit is offered again)."""
-        if (d := self._shown()) is None:
-            return
-        if d.draft["status"] != "pending":
-            self.tell(f"Draft {d.draft['id']} is {d.draft['status']}: only pending drafts change.")
-            return
-        draft_id = d.draft["id"]
-        start = d.draft["unsaved_edit"] or d.draft["body"]
-
-        def autosave(text: str | None) -> None:
-            self._save_unsaved(draft_id, text)
-
-        def done(text: str | None) -> None:
-            if text is None:
-                self.show_draft(draft_id)
-            else:
-                self._edit(d, text)
-
-        self.app.push_screen(EditScreen(draft_id, d.draft["body"], start, autosave), done)
-
-    @work(group="autosave", exclusive=True, exit_on_error=False)
-    async def _save_unsaved(self, draft_id: int, text: str | None) -> None:
-        await asyncio.to_thread(self.rapp.service.keep_unsaved, draft_id, text)
-
-    @work(group="decide", exit_on_error=False)
-    async def _edit(self, d: DraftDetail, text: str) -> None:
-        draft_id = d.draft["id"]
-        try:
-            outcome = await asyncio.to_thread(
-                self.rapp.service.decide_edit, draft_id, d.draft["version"], text
-            )
-        except review.ReviewRefused as refused:
-            self.tell(str(refused), "error")
-        else:
-            found = ", ".join(f.message for f in outcome.flags)
-            self.tell(f"Edit saved. {found}" if found else "Edit saved; text checks pass.")
-        self.show_draft(draft_id)
 
     @on(Input.Submitted, "#search")
     def _search(self, event: Input.Submitted) -> None:

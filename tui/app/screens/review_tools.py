@@ -23,7 +23,7 @@ class QueueTools:
 
     def action_mark(self) -> None:
         """Mark or unmark the draft on screen for bulk approval."""
-        if (d := self._shown()) is None:
+        if (d := self._shown(deciding=False)) is None:
             return
         draft_id = d.draft["id"]
         if draft_id in self.marked:
