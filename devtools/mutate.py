@@ -121,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     """Mutate one module and report what the tests noticed; exit 1 when a mutant survived."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("module", help="path of the module, e.g. drafts/rules/detect.py")
-    parser.add_argument("--tests", nargs="+", required=True, help="pytest arguments (files, -k …)")
+    parser.add_argument("--tests", nargs="+", required=True, help="test files; -k/-m pass on")
     parser.add_argument("--list", action="store_true", help="list the mutants, run nothing")
     parser.add_argument("--only", help="mutant numbers to run, e.g. 3,7-9")
     parser.add_argument("--lines", help="only mutants on these lines, e.g. 40-80")
@@ -132,7 +132,9 @@ def main(argv: list[str] | None = None) -> int:
         help="only these pytest plugins (comma-separated, '' for none): faster on pure modules",
     )
     parser.add_argument("--keep", action="store_true", help="keep the scratch copy")
-    args = parser.parse_args(argv)
+    # Options after --tests that are pytest's own (-k EXPR, -m MARK) go to pytest too.
+    args, pytest_options = parser.parse_known_args(argv)
+    args.tests = [*args.tests, *pytest_options]
 
     path = Path(args.module).as_posix()
     source = (ROOT / path).read_text(encoding="utf-8")

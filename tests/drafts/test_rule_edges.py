@@ -1,0 +1,97 @@
+"""The thread rules at the edges a mutation run found untested: a message dated after now,
+an opt-out written only in a subject, a person's answer with away wording, the headers'
+own verdict on an automatic reply, and the out-of-office hold's sources.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from builders import DAY, NOW, context, make_settings, touch
+
+from drafts.rules import thread_rules
+from drafts.rules.thread_rules import (
+    do_not_contact,
+    out_of_office,
+    out_of_office_until,
+    recent_contact,
+    replied,
+)
+
+
+def _sent(at: datetime, **fields):
+    return touch("tp-kim", at, direction="outbound", recruiter="kim", channel="email", **fields)
+
+
+def test_a_message_dated_after_now_is_not_recent_contact():
+    # Scheduling or replaying as of an earlier moment: later mail has not happened yet.
+    assert recent_contact(context(_sent(NOW + DAY))) is None
+    assert recent_contact(context(_sent(NOW))) is not None
+
+
+def test_recent_contact_counts_delivered_messages_only():
+    assert recent_contact(context(_sent(NOW - DAY, delivery="bounced"))) is None
+    flag = recent_contact(context(_sent(NOW - DAY)))
+    assert flag.message.startswith("kim sent a email on 2025-11-07, within 7 days")
+
+
+def test_recent_contact_names_the_latest_and_someone_when_nobody_is_known():
+    earlier = touch("tp-a", NOW - 3 * DAY, direction="outbound", recruiter="kim")
+    later = touch("tp-b", NOW - DAY, direction="outbound", recruiter=None)
+    flag = recent_contact(context(earlier, later))
+    assert flag.evidence["touchpoint_id"] == "tp-b" and flag.message.startswith("someone")
+
+
+def test_an_opt_out_written_only_in_the_subject_blocks():
+    answer = touch("tp-r", NOW - DAY, subject="Unsubscribe", body="Thanks.")
+    flag = do_not_contact(context(answer))
+    assert flag is not None and "Unsubscribe" in flag.message
+
+
+def test_an_opt_out_in_our_own_outbound_message_is_not_theirs():
+    ours = touch("tp-o", NOW - DAY, direction="outbound", subject="Unsubscribe", body="x")
+    assert do_not_contact(context(ours)) is None
+
+
+def test_a_person_answering_with_away_wording_has_replied():
+    body = "I'm on vacation this week, but yes, let's talk"
+    answer = touch("tp-r", NOW - DAY, subject="Re: Robotics at Acme", body=body)
+    ctx = context(answer)
+    assert replied(ctx) is not None
+    assert out_of_office(ctx) is None and out_of_office_until(ctx) is None
+
+
+def test_the_headers_say_automatic_even_when_the_words_do_not():
+    answer = replace(touch("tp-r", NOW - DAY, body="Thanks for your message."), automatic=True)
+    ctx = context(answer)
+    assert replied(ctx) is None
+    assert out_of_office_until(ctx) == NOW - DAY + thread_rules.OUT_OF_OFFICE_DEFAULT_HOLD
+
+
+def test_a_return_date_from_the_headers_wins_over_the_words():
+    answer = replace(
+        touch("tp-r", NOW - DAY, subject="Out of office", body="Back on 20 November."),
+        automatic=True,
+        returns_at=datetime(2025, 11, 25),
+    )
+    assert out_of_office_until(context(answer)) == datetime(2025, 11, 25)
+
+
+def test_the_return_date_in_the_subject_counts():
+    answer = touch("tp-r", NOW - DAY, subject="Out of office until 20 November", body="Thanks.")
+    assert out_of_office_until(context(answer)) == datetime(2025, 11, 20)
+
+
+def test_an_auto_reply_among_several_answers_is_not_out_of_office():
+    auto = touch("tp-a", NOW - 2 * DAY, subject="Automatic reply", body="Away.")
+    real = touch("tp-r", NOW - DAY, subject="Re: Robotics", body="Sure, call me.")
+    ctx = context(auto, real)
+    assert thread_rules.out_of_office_reply(ctx) is None and replied(ctx) is not None
+
+
+def test_the_max_age_is_counted_to_the_day():
+    settings = make_settings(cadence={"max_age_days": 14})
+    assert thread_rules.too_late(context(age=14 * DAY, settings=settings)) is None
+    flag = thread_rules.too_late(context(age=14 * DAY + timedelta(seconds=1), settings=settings))
+    assert flag is not None and flag.evidence["age_days"] == 14
