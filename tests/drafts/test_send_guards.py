@@ -26,12 +26,16 @@ from send_team import (
     statuses,
 )
 from smtp_sink import DROP, SmtpSink
-from sqlalchemy import text
+from sqlalchemy import insert, select, text
 
 from drafts.sending.claims import Claimer
 from drafts.sending.sender import HOST, Sender
 from drafts.sending.transports import transports_for
+from store import models
 from store.clock import utc_now
+
+DRAFT = models.FollowUpDraft.__table__
+THREAD = models.Thread.__table__
 
 
 @pytest.fixture
@@ -258,3 +262,75 @@ def test_the_message_id_is_the_senders_domain_and_kept_for_retries(engine, tmp_p
 
     assert first_id.startswith("<followups.") and first_id.endswith("@acme-robotics.com>")
     assert sink.message_ids() == [first_id]
+
+
+# --- a candidate's spacing across two drafts -------------------------------------------------
+# The scheduler writes one open draft per candidate; a store from before that rule (or a
+# bug) may hold two. The sender's spacing must still let only one of them go.
+
+
+def _two_drafts_for_one_candidate(engine, tmp_path, settings) -> tuple[int, int]:
+    team = email_team("c-1").recruiter("kim").role("r-2")
+    team.touch("c-1", NOW - 9 * DAY, channel="email", role_id="r-2", recruiter="kim")
+    [drafted] = approved_team(engine, tmp_path, team, settings)
+    with engine.begin() as conn:
+        row = dict(conn.execute(select(DRAFT).where(DRAFT.c.id == drafted)).mappings().one())
+        other = (
+            conn.execute(
+                select(THREAD).where(
+                    THREAD.c.candidate_id == "c-1", THREAD.c.thread_id != row["thread_id"]
+                )
+            )
+            .mappings()
+            .one()
+        )
+        del row["id"]
+        row |= {"thread_id": other["thread_id"], "role_id": other["role_id"]}
+        row["recruiter"] = other["recruiter"]
+        second = conn.execute(insert(DRAFT).values(**row)).inserted_primary_key[0]
+    return drafted, second
+
+
+def test_a_message_in_doubt_holds_a_second_draft_to_the_same_candidate(engine, tmp_path, sink):
+    settings = smtp_settings(sink.port)
+    first, second = _two_drafts_for_one_candidate(engine, tmp_path, settings)
+    sink.on_data(email_of("c-1"), DROP)
+    assert run_send(engine, settings, limit=1).counts() == {"unknown": 1}
+
+    [item] = run_send(engine, settings, NOW + 10 * MINUTE).items
+
+    assert item["id"] == second and item["outcome"] == "held"
+    assert item["codes"] == ["recent_contact"]
+    assert "being sent right now" in item["detail"]
+    assert statuses(engine) == {first: "unknown", second: "approved"}
+
+
+def test_two_drafts_to_one_candidate_in_one_run_send_one(engine, tmp_path, sink):
+    settings = smtp_settings(sink.port)
+    _two_drafts_for_one_candidate(engine, tmp_path, settings)
+
+    report = run_send(engine, settings)
+
+    assert report.counts() == {"sent": 1, "held": 1}
+    assert len(sink.messages()) == 1
+
+
+def test_two_senders_space_one_candidates_messages_one_after_the_other(engine, tmp_path, sink):
+    _needs_postgres(engine)
+    settings = smtp_settings(sink.port)
+    first, second = _two_drafts_for_one_candidate(engine, tmp_path, settings)
+    other = _claimer(settings, owner=_other_live_sender())
+    with engine.begin() as conn:
+        # Another sender claimed the first draft to c-1 (kim's), not yet committed.
+        assert len(other.claim_batch(conn, ["email"], 1, dry_run=False, after=0).claimed) == 1
+        thread, box = _in_background(lambda: run_send(engine, settings))
+        deadline = time.monotonic() + 30
+        while thread.is_alive() and time.monotonic() < deadline:
+            if _waiting_on_advisory_lock(engine):
+                break  # sam's draft to c-1 waits for the candidate's lock
+            time.sleep(0.05)
+    thread.join(timeout=60)
+
+    assert "error" not in box and box["value"].counts() == {"held": 1}
+    assert statuses(engine) == {first: "sending", second: "approved"}
+    assert sink.messages() == []
