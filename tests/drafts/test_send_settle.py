@@ -6,6 +6,7 @@ success that arrives after another host declared the message in doubt.
 from __future__ import annotations
 
 import os
+import subprocess
 import threading
 import time
 from datetime import UTC, timedelta
@@ -183,3 +184,42 @@ def test_a_success_after_another_host_declared_it_in_doubt_still_lands(engine, t
     with engine.connect() as conn:
         tp = models.Touchpoint.__table__
         assert conn.execute(select(tp.c.draft_id).where(tp.c.draft_id == draft_id)).all()
+
+
+def _claim_as(engine, settings, owner: str, lease: timedelta = 10 * MINUTE) -> None:
+    claimer = Claimer(
+        settings, NOW, owner=owner, lease=lease, wall_clock=utc_now, day_zone=UTC, actor="s"
+    )
+    with engine.begin() as conn:
+        claimer.claim_batch(conn, ["email"], 50, dry_run=False, after=0)
+
+
+def _dead_pid() -> int:
+    child = subprocess.Popen(["true"])
+    child.wait()
+    return child.pid
+
+
+@pytest.mark.parametrize(
+    ("owner", "swept"),
+    [
+        # An earlier run in this very process that is over (a long-lived worker).
+        (lambda: f"send:{HOST}:{os.getpid()}:an-earlier-run", True),
+        # A sender on this host whose process has exited.
+        (lambda: f"send:{HOST}:{_dead_pid()}:gone", True),
+        # An unreadable owner: nobody can finish it.
+        (lambda: "someone", True),
+        # A live sender elsewhere on this host, or on another host, within its lease.
+        (lambda: f"send:{HOST}:{os.getppid()}:alive", False),
+        (lambda: "send:another-host:1:run", False),
+    ],
+)
+def test_the_sweep_settles_only_claims_nobody_can_finish(engine, tmp_path, sink, owner, swept):
+    settings = smtp_settings(sink.port)
+    [draft_id] = approved_team(engine, tmp_path, email_team("c-1"), settings)
+    _claim_as(engine, settings, owner())
+
+    settled = sweep(engine, actor="sender", now=NOW + MINUTE)
+
+    assert [s["id"] for s in settled] == ([draft_id] if swept else [])
+    assert statuses(engine) == {draft_id: "approved" if swept else "sending"}
