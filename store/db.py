@@ -21,6 +21,7 @@ from sqlmodel import Session
 
 from store.errors import FollowupsError
 from store.locks import MIGRATION_LOCK_KEY, take
+from store.search import SQLITE_FOLD, fold
 from store.text import quoted
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -133,6 +134,8 @@ def make_engine(url: str) -> Engine:
         # indexes all over the draft, flag and thread tables in one transaction.
         cursor.execute("PRAGMA cache_size=-65536")
         cursor.close()
+        # Searches fold case and accents in SQL (store.search); SQLite asks Python to.
+        dbapi_connection.create_function(SQLITE_FOLD, 1, fold, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _begin(conn):

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, and_, cast, func, or_, select
+from sqlalchemy import String, and_, cast, select
 from sqlalchemy.engine import Connection
 
-from drafts.review.queue import DEC, PAGE, C, D, F, R, T, like
+from drafts.review.queue import DEC, PAGE, C, D, F, R, T, matches
 from drafts.rules.context import (
     CandidateView,
     ThreadContext,
@@ -141,14 +141,18 @@ def load_suppressed(
     if after is not None:
         clauses.append(T.c.thread_id > after)
     if search:
-        pattern = like(search)
         clauses.append(
-            or_(
-                func.lower(C.c.full_name).like(pattern, escape="\\"),
-                func.lower(T.c.candidate_id).like(pattern, escape="\\"),
-                func.lower(func.coalesce(C.c.email, "")).like(pattern, escape="\\"),
-                func.lower(func.coalesce(C.c.company, "")).like(pattern, escape="\\"),
-                func.lower(cast(T.c.reasons, String)).like(pattern, escape="\\"),
+            matches(
+                search,
+                C.c.full_name,
+                T.c.candidate_id,
+                C.c.email,
+                C.c.other_emails,
+                C.c.company,
+                C.c.title,
+                R.c.title,
+                T.c.recruiter,
+                cast(T.c.reasons, String),
             )
         )
     rows = conn.execute(

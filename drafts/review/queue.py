@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection
 
 from store import models
 from store.enums import DraftStatus
+from store.search import folded, search_pattern
 
 PAGE = 200
 D = models.FollowUpDraft.__table__
@@ -54,10 +55,31 @@ class QueueRow:
     flags: tuple[tuple[str, str], ...] = ()  # (code, severity) as stored at drafting/edit
 
 
-def like(text: str) -> str:
-    """A case-folded LIKE pattern matching `text` anywhere, its wildcards escaped."""
-    escaped = text.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+def matches(text: str, *columns: Any) -> Any:
+    """Any of `columns` holds `text`, case and accents folded (store.search)."""
+    pattern = search_pattern(text)
+    return or_(
+        *(folded(func.coalesce(column, "")).like(pattern, escape="\\") for column in columns)
+    )
+
+
+# Every field a reviewer sees in the queue or the draft's detail, so what is on screen is
+# what a search finds: the candidate (name, id, company, title, addresses, location), the
+# role, the recruiter and the text itself.
+SEARCHED = (
+    C.c.full_name,
+    D.c.candidate_id,
+    C.c.company,
+    C.c.title,
+    C.c.email,
+    C.c.other_emails,
+    C.c.linkedin_url,
+    C.c.location,
+    R.c.title,
+    D.c.recruiter,
+    D.c.subject,
+    D.c.body,
+)
 
 
 def queue_source() -> Any:
@@ -90,15 +112,7 @@ def queue_clauses(filt: QueueFilter, reviewer: str, now: datetime) -> list[Any]:
     if filt.flag:
         clauses.append(D.c.id.in_(select(F.c.draft_id).where(F.c.code == filt.flag)))
     if filt.search:
-        pattern = like(filt.search)
-        clauses.append(
-            or_(
-                func.lower(C.c.full_name).like(pattern, escape="\\"),
-                func.lower(D.c.candidate_id).like(pattern, escape="\\"),
-                func.lower(R.c.title).like(pattern, escape="\\"),
-                func.lower(D.c.body).like(pattern, escape="\\"),
-            )
-        )
+        clauses.append(matches(filt.search, *SEARCHED))
     return clauses
 
 

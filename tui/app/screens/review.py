@@ -51,11 +51,17 @@ class ReviewScreen(EditFlow, QueueTools, Screen[None]):
         Binding("space", "mark", "Mark", id="mark", tooltip="Mark for bulk approval"),
         Binding("A", "approve_marked", "Approve marked", id="approve_marked"),
         Binding("u", "undo", "Undo", id="undo", tooltip="Undo your last decision"),
-        Binding("slash", "search", "Search", id="search", tooltip="Search names, roles, text"),
+        Binding(
+            "slash",
+            "search",
+            "Search",
+            id="search",
+            tooltip="Search every field shown (case and accents ignored); esc clears",
+        ),
         Binding("f", "filter", "Filter", id="filter", tooltip="Status, flag, recruiter, role"),
         Binding("w", "why_not", "Why not?", id="why_not", tooltip="Threads with no follow-up"),
         Binding("question_mark", "help", "Help", id="help", tooltip="Every key"),
-        Binding("escape", "close_search", "Close search", id="close_search", show=False),
+        Binding("escape", "close_search", "Clear search", id="close_search", show=False),
         Binding("q", "app.quit", "Quit", id="quit", tooltip="Quit (an edit in progress is kept)"),
     ]
 
@@ -83,7 +89,9 @@ class ReviewScreen(EditFlow, QueueTools, Screen[None]):
         """Status line, search box, queue and detail side by side, footer."""
         yield Static(id="status-line")
         yield Input(
-            placeholder="search: name, id, role or text; enter applies, esc closes", id="search"
+            placeholder="search name, company, email, role, recruiter or text (accents and case"
+            " ignored); enter applies, esc clears",
+            id="search",
         )
         with Horizontal(id="main"):
             yield QueueTable(id="queue")
@@ -127,7 +135,7 @@ class ReviewScreen(EditFlow, QueueTools, Screen[None]):
             if value := getattr(filt, name):
                 parts.append(f"{name} {one_line(value, 30)}")
         if filt.search:
-            parts.append(f"search “{one_line(filt.search, 30)}”")
+            parts.append(f"search “{one_line(filt.search, 30)}” (esc clears)")
         if self.total is not None:
             parts.append(f"{self.total} drafts")
         if self.marked:

@@ -7,6 +7,7 @@ screen's `rapp`, `tell`, `_status`, `_shown`, `_decided`, `show_draft` and `load
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 from textual import work
 from textual.widgets import Input
@@ -74,7 +75,12 @@ class QueueTools:
         box.focus()
 
     def action_close_search(self) -> None:
-        """Close the search box (the search stays applied)."""
+        """Esc: close the search box and clear the search (the filter stays as it is)."""
+        self._hide_search()
+        if self.rapp.queue_filter.search:
+            self._refilter(replace(self.rapp.queue_filter, search=None))
+
+    def _hide_search(self) -> None:
         self.query_one("#search", Input).display = False
         self.query_one(QueueTable).focus()
 
@@ -85,7 +91,7 @@ class QueueTools:
                 **{**self.rapp.queue_filter.__dict__, "search": event.value.strip() or None}
             )
         )
-        self.action_close_search()
+        self._hide_search()
 
     def _refilter(self, filt: QueueFilter) -> None:
         self.rapp.queue_filter = filt
@@ -118,7 +124,7 @@ class QueueTools:
         rows += [
             ("↑ ↓", "-", "Move in the queue (pages load at either end)"),
             ("tab", "-", "Move focus between the queue and the draft"),
-            ("esc", "close_search", "Close the search box"),
+            ("esc", "close_search", "Clear the search (and close its box)"),
             ("^q", "-", "Quit from anywhere, even mid-edit (the edit is kept)"),
         ]
         self.app.push_screen(HelpScreen(rows))
