@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from imapclient import IMAPClient
 from sqlalchemy import Engine
 
-from drafts.mailbox.ingest import COUNT_KEYS, MailSource, ingest_message
+from drafts.mailbox.ingest import COUNT_KEYS, MailSource, ingest_batch
 from store.locks import serialise
 from store.mailbox import folder_state, save_folder_state
 
@@ -114,14 +114,14 @@ def sync_folder(
         counts.too_large += len(heads)
         with engine.begin() as conn:
             _take_turns(conn, mailbox, folder)
-            keys = [
-                ingest_message(
-                    conn, raws[uid], job.source, now=now, list_unsubscribe=job.list_unsubscribe
-                )
-                if uid in raws
-                else "ignored"  # expunged between SEARCH and FETCH
-                for uid in batch
-            ]
+            keys = ingest_batch(
+                conn,
+                # None: expunged between SEARCH and FETCH (counted ignored).
+                [raws.get(uid) for uid in batch],
+                job.source,
+                now=now,
+                list_unsubscribe=job.list_unsubscribe,
+            )
             _save(conn, job, uidvalidity, batch_last, None, now)
         for key in keys:
             counts.add(key)

@@ -8,12 +8,14 @@ the batch is then rolled back and read again next time.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy.engine import Connection
 
 from drafts.mailbox import matching, writes
+from drafts.mailbox.lookup import StoreLookup
 from drafts.mailbox.reading import MailFacts, MailHead, Unreadable, read_head, read_message
 from drafts.mailbox.text import without_our_lines
 from drafts.rules.detect import find_opt_out, is_auto_reply, return_date
@@ -47,16 +49,50 @@ def ingest_message(
     Idempotent: a message already stored (its Message-ID, or the synthetic id of one with
     none) is not stored again and counts `ignored`, as does a message followups sent.
     """
-    if len(raw) > MAX_MESSAGE_BYTES:
-        return "ignored"
+    return ingest_batch(conn, [raw], source, now=now, list_unsubscribe=list_unsubscribe)[0]
+
+
+def ingest_batch(
+    conn: Connection,
+    raws: Sequence[bytes | None],
+    source: MailSource,
+    *,
+    now: datetime,
+    list_unsubscribe: str | None = None,
+) -> list[str]:
+    """`ingest_message` for each of a batch of messages (None: a message that could not be
+    fetched, counted `ignored`), in order, asking the store a few queries per batch rather
+    than several per message. The caller owns the transaction."""
+    heads: list[MailHead | None] = []
+    for raw in raws:
+        try:
+            too_large = raw is None or len(raw) > MAX_MESSAGE_BYTES
+            # Headers first: most of a mailbox is nobody we know; their bodies are not read.
+            heads.append(None if too_large else read_head(raw, sent_folder=source.sent_folder))
+        except Unreadable:
+            heads.append(None)
+    lookup = StoreLookup(conn)
+    lookup.prefetch(h for h in heads if h is not None)
+    return [
+        _one(lookup, raw, head, source, now, list_unsubscribe) if head is not None else "ignored"
+        for raw, head in zip(raws, heads, strict=True)
+    ]
+
+
+def _one(
+    lookup: StoreLookup,
+    raw: bytes,
+    head: MailHead,
+    source: MailSource,
+    now: datetime,
+    list_unsubscribe: str | None,
+) -> str:
     try:
-        # Headers first: most of a mailbox is nobody we know, and its bodies are not read.
-        head = read_head(raw, sent_folder=source.sent_folder)
         if source.sent_folder:
-            return _outbound(conn, raw, head, source, now)
+            return _outbound(lookup, raw, head, source, now)
         if head.maybe_report:
-            return _report(conn, read_message(raw), source, now)
-        return _inbound(conn, raw, head, source, now, list_unsubscribe)
+            return _report(lookup.conn, read_message(raw), source, now)
+        return _inbound(lookup, raw, head, source, now, list_unsubscribe)
     except Unreadable:
         return "ignored"
 
@@ -72,21 +108,19 @@ def _report(conn: Connection, facts: MailFacts, source: MailSource, now: datetim
 
 
 def _outbound(
-    conn: Connection, raw: bytes, head: MailHead, source: MailSource, now: datetime
+    lookup: StoreLookup, raw: bytes, head: MailHead, source: MailSource, now: datetime
 ) -> str:
     # Cheapest test first: most sent mail is to people who are not candidates.
-    if not matching.candidates_for(conn, head.recipient_tokens):
-        return "ignored"
-    if matching.already_known(conn, head.message_id):
+    if not lookup.candidates_for(head.recipient_tokens) or lookup.already_known(head.message_id):
         return "ignored"
     facts = read_message(raw, sent_folder=True)
-    people = matching.candidates_for(conn, facts.recipients)
+    people = lookup.candidates_for(facts.recipients)
     if not people:
         return "ignored"
-    earlier = matching.referenced_touchpoints(conn, facts.refers_to)
+    earlier = lookup.referenced(facts.refers_to)
     for candidate_id in people:
         writes.store_touchpoint(
-            conn,
+            lookup,
             facts,
             source,
             candidate_id,
@@ -99,7 +133,7 @@ def _outbound(
 
 
 def _inbound(
-    conn: Connection,
+    lookup: StoreLookup,
     raw: bytes,
     head: MailHead,
     source: MailSource,
@@ -107,17 +141,15 @@ def _inbound(
     list_unsubscribe: str | None,
 ) -> str:
     # Cheapest test first: most mail is from nobody we know and answers nothing of ours.
-    known_sender = matching.candidates_for(conn, head.sender_tokens)
-    earlier = matching.referenced_touchpoints(conn, head.refers_to) if head.refers_to else {}
-    if not (known_sender or earlier) or matching.already_known(conn, head.message_id):
+    known_sender = lookup.candidates_for(head.sender_tokens)
+    earlier = lookup.referenced(head.refers_to)
+    if not (known_sender or earlier) or lookup.already_known(head.message_id):
         return "ignored"
     facts = read_message(raw)
-    if head.sender_tokens == (facts.sender,):
-        people = known_sender or sorted(earlier)
-    else:
-        people = matching.candidates_for(conn, [facts.sender]) or sorted(earlier)
-    if not people or matching.from_us(conn, facts.sender):
+    people = lookup.candidates_for([facts.sender]) or sorted(earlier)
+    if not people or lookup.from_us(facts.sender):
         return "ignored"
+    conn = lookup.conn
     # What we wrote, pasted back without a quote marker a client we know would add, is
     # still ours: our own opt-out line is never the candidate asking us to stop.
     ours = matching.our_lines(conn, people, [t["touchpoint_id"] for t in earlier.values()])
@@ -130,7 +162,7 @@ def _inbound(
     for candidate_id in people:
         earlier_tp = earlier.get(candidate_id)
         writes.store_touchpoint(
-            conn,
+            lookup,
             facts,
             source,
             candidate_id,

@@ -35,6 +35,21 @@ _STORED = (
 _SENT = select(DRAFT.c.id).where(DRAFT.c.message_id == bindparam("wire_id")).limit(1)
 
 
+# A References header can list a whole thread; the newest few are what it answers.
+MAX_REFS = 50
+_CHUNK = 500
+_BY_ID = select(
+    TOUCHPOINT.c.message_id,
+    TOUCHPOINT.c.touchpoint_id,
+    TOUCHPOINT.c.candidate_id,
+    TOUCHPOINT.c.role_id,
+    TOUCHPOINT.c.recruiter,
+).where(TOUCHPOINT.c.message_id.in_(bindparam("ids", expanding=True)))
+_DRAFTS_BY_ID = select(
+    DRAFT.c.id, DRAFT.c.message_id, DRAFT.c.candidate_id, DRAFT.c.role_id, DRAFT.c.recruiter
+).where(DRAFT.c.message_id.in_(bindparam("ids", expanding=True)))
+
+
 def already_known(conn: Connection, message_id: str) -> bool:
     """Whether this message is stored already, or is one followups sent itself."""
     if conn.execute(_STORED, {"message_id": message_id}).first():
@@ -60,46 +75,46 @@ def candidates_for(conn: Connection, addresses: Iterable[str]) -> list[str]:
     return sorted({c for ids in found.values() for c in ids})
 
 
-def referenced_touchpoints(conn: Connection, refs: tuple[str, ...]) -> dict[str, dict[str, Any]]:
-    """For each candidate, the newest stored message among those this one answers
-    (refs come In-Reply-To first): its touchpoint id, role and recruiter."""
-    if not refs:
-        return {}
-    refs = refs[:50]
-    rank = {m: i for i, m in enumerate(refs)}
-    rows = conn.execute(
-        select(
-            TOUCHPOINT.c.message_id,
-            TOUCHPOINT.c.touchpoint_id,
-            TOUCHPOINT.c.candidate_id,
-            TOUCHPOINT.c.role_id,
-            TOUCHPOINT.c.recruiter,
-        ).where(TOUCHPOINT.c.message_id.in_(refs))
-    ).all()
-    found = [(rank[r.message_id], dict(r._mapping)) for r in rows]
-    # Sent before this release stored Message-IDs on touchpoints: the draft holds it.
-    drafts = conn.execute(
-        select(
-            DRAFT.c.id, DRAFT.c.message_id, DRAFT.c.candidate_id, DRAFT.c.role_id, DRAFT.c.recruiter
-        ).where(DRAFT.c.message_id.in_(_bracketed(refs)))
-    ).all()
-    for d in drafts:
-        found.append(
-            (
-                rank[d.message_id.strip("<>")],
+def messages_by_id(conn: Connection, ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+    """The stored messages with these Message-IDs (touchpoints, and drafts followups sent):
+    for each id, its touchpoint id, candidate, role and recruiter."""
+    wanted = sorted(set(ids))
+    found: dict[str, list[dict[str, Any]]] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        for row in conn.execute(_BY_ID, {"ids": chunk}):
+            found.setdefault(row.message_id, []).append(dict(row._mapping))
+        # Sent before this release stored Message-IDs on touchpoints: the draft holds it.
+        for d in conn.execute(_DRAFTS_BY_ID, {"ids": _bracketed(chunk)}):
+            bare = d.message_id.strip("<>")
+            found.setdefault(bare, []).append(
                 {
-                    "message_id": d.message_id.strip("<>"),
+                    "message_id": bare,
                     "touchpoint_id": f"followups-{d.id}",
                     "candidate_id": d.candidate_id,
                     "role_id": d.role_id,
                     "recruiter": d.recruiter,
-                },
+                }
             )
-        )
+    return found
+
+
+def newest_per_candidate(
+    refs: tuple[str, ...], by_id: dict[str, list[dict[str, Any]]]
+) -> dict[str, dict[str, Any]]:
+    """For each candidate, the first of `refs` (In-Reply-To first, then References newest
+    first) that names a stored message of theirs."""
     best: dict[str, dict[str, Any]] = {}
-    for _rank, row in sorted(found, key=lambda pair: pair[0]):
-        best.setdefault(row["candidate_id"], row)
+    for ref in refs:
+        for row in by_id.get(ref, ()):
+            best.setdefault(row["candidate_id"], row)
     return best
+
+
+def referenced_touchpoints(conn: Connection, refs: tuple[str, ...]) -> dict[str, dict[str, Any]]:
+    """For each candidate, the newest stored message among those this one answers."""
+    refs = refs[:MAX_REFS]
+    return newest_per_candidate(refs, messages_by_id(conn, refs)) if refs else {}
 
 
 def to_unsubscribe_address(recipients: Iterable[str], list_unsubscribe: str | None) -> str | None:

@@ -6,10 +6,11 @@ import hashlib
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import update
 from sqlalchemy.engine import Connection
 
 from drafts.mailbox import matching
+from drafts.mailbox.lookup import StoreLookup
 from drafts.mailbox.reading import MailFacts
 from drafts.mailbox.reports import RecipientStatus
 from store import models
@@ -27,7 +28,7 @@ def mail_touchpoint_id(message_id: str, candidate_id: str) -> str:
 
 
 def store_touchpoint(
-    conn: Connection,
+    lookup: StoreLookup,
     facts: MailFacts,
     source,
     candidate_id: str,
@@ -40,14 +41,17 @@ def store_touchpoint(
     returns_at: datetime | None = None,
 ) -> None:
     """One email touchpoint of a candidate, saying where it came from."""
-    conn.execute(
-        _insert_once(conn),
-        {
-            "touchpoint_id": mail_touchpoint_id(facts.message_id, candidate_id),
-            "candidate_id": candidate_id,
-            # Answering a message of a thread: the answer belongs to that role.
-            "role_id": (earlier or {}).get("role_id"),
-            "recruiter": recruiter if _known_recruiter(conn, recruiter) else None,
+    row = {
+        "touchpoint_id": mail_touchpoint_id(facts.message_id, candidate_id),
+        "candidate_id": candidate_id,
+        # Answering a message of a thread: the answer belongs to that role.
+        "role_id": (earlier or {}).get("role_id"),
+        "recruiter": recruiter if lookup.recruiter_exists(recruiter) else None,
+    }
+    lookup.conn.execute(
+        _insert_once(lookup.conn),
+        row
+        | {
             "channel": "email",
             "direction": direction,
             "occurred_at": facts.sent_at or now,
@@ -63,6 +67,7 @@ def store_touchpoint(
             "returns_at": returns_at,
         },
     )
+    lookup.remember(row | {"message_id": facts.message_id})
 
 
 # Built once per database kind: a sync writes thousands of these.
@@ -79,19 +84,6 @@ def _insert_once(conn: Connection):
             from sqlalchemy.dialects.sqlite import insert
         _INSERTS[name] = insert(TOUCHPOINT).on_conflict_do_nothing(index_elements=["touchpoint_id"])
     return _INSERTS[name]
-
-
-_RECRUITER = (
-    select(models.Recruiter.__table__.c.recruiter)
-    .where(models.Recruiter.__table__.c.recruiter == bindparam("recruiter"))
-    .limit(1)
-)
-
-
-def _known_recruiter(conn: Connection, recruiter: str | None) -> bool:
-    if not recruiter:
-        return False
-    return conn.execute(_RECRUITER, {"recruiter": recruiter}).first() is not None
 
 
 def record_bounce(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from mail import (
     ADA,
+    INBOX,
     INITIAL_ID,
     SAM,
     SENT,
@@ -15,6 +16,7 @@ from mail import (
     message,
 )
 
+from drafts.mailbox.ingest import ingest_batch
 from drafts.writing.scheduler import schedule
 from tests.drafts.builders import DAY, NOW, make_settings, threads_by_id
 
@@ -149,3 +151,25 @@ def test_malformed_mail_never_crashes(engine, tmp_path, raw):
     assert got in ("ignored", "replies")
     for stored in mail_touchpoints(engine):
         assert stored["candidate_id"] == "c-ada"
+
+
+def test_one_batch_stores_a_message_once_and_finds_a_reply_to_it(engine, tmp_path):
+    load(engine, tmp_path)
+    from_ada = message("Yes, let's talk.", message_id="ada-1@example.com")
+    from_assistant = message(
+        "Ada asked me to set up a call.",
+        sender="Office <office@northwind.example>",
+        message_id="office-1@example.com",
+        in_reply_to="ada-1@example.com",
+        at=NOW - DAY,
+    )
+
+    with engine.begin() as conn:
+        keys = ingest_batch(conn, [from_ada, from_ada, None, from_assistant], INBOX, now=NOW)
+
+    assert keys == ["replies", "ignored", "ignored", "replies"]
+    stored = mail_touchpoints(engine)
+    assert [(t["candidate_id"], t["message_id"]) for t in stored] == [
+        ("c-ada", "ada-1@example.com"),
+        ("c-ada", "office-1@example.com"),
+    ]
