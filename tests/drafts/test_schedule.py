@@ -26,9 +26,10 @@ from builders import (
     threads_by_id,
     write_config,
 )
+from send_team import approve_all
 
 from drafts.writing.scheduler import schedule
-from store import audit, models
+from store import audit
 from store.config import DEFAULT_OPT_OUT_LINE
 from store.db import open_store
 from store.importer import thread_key
@@ -366,8 +367,7 @@ def test_a_thread_with_an_approved_draft_shows_a_block_that_arrived_since(engine
     team = basic_team("c-1")
     team.load(engine, tmp_path / "first")
     schedule(engine, make_settings(), NOW)
-    with engine.begin() as conn:
-        conn.execute(models.FollowUpDraft.__table__.update().values(status="approved"))
+    approve_all(engine, make_settings())  # through review, as a reviewer approves
     team.files["candidates.csv"][0]["ats_status"] = "hired"
     team.load(engine, tmp_path / "second")
 
