@@ -36,22 +36,26 @@ EQUIVALENT = ROOT / "devtools" / "equivalent_mutants.txt"
 
 
 def equivalent_keys() -> dict[str, str]:
-    """`path | line text | description` of each mutant named equivalent, with the why."""
+    """The key of each mutant named equivalent (path, line text, description), with why."""
     keys: dict[str, str] = {}
     if not EQUIVALENT.exists():
         return keys
-    for raw in EQUIVALENT.read_text(encoding="utf-8").splitlines():
+    lines = EQUIVALENT.read_text(encoding="utf-8").splitlines()
+    for number, raw in enumerate(lines, start=1):
         if not raw.strip() or raw.lstrip().startswith("#"):
             continue
-        path, code, description, why = (p.strip() for p in raw.split(" | ", 3))
-        keys[f"{path} | {code} | {description}"] = why
+        parts = raw.split("\t")
+        if len(parts) != 4:
+            sys.exit(f"{EQUIVALENT.name}:{number}: want path, line, mutant and why, tab-separated")
+        path, code, description, why = (p.strip() for p in parts)
+        keys[f"{path}\t{code}\t{description}"] = why
     return keys
 
 
 def key_of(path: str, source: str, mutant: Mutant) -> str:
     """How equivalent_mutants.txt names a mutant: stable while its line's text is."""
     code = source.splitlines()[mutant.line - 1].strip()
-    return f"{path} | {code} | {mutant.description}"
+    return f"{path}\t{code}\t{mutant.description}"
 
 
 def copy_project(scratch: Path) -> None:

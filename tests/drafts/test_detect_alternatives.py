@@ -254,3 +254,8 @@ def test_away_wording_without_an_autoresponder_phrase_is_a_person(body):
 def test_no_subject_and_no_body_is_no_auto_reply():
     assert not is_auto_reply(None, None)
     assert not is_auto_reply("", "")
+
+
+def test_only_the_first_line_of_the_body_counts_as_a_subject():
+    # "Away" ends the first line; "from home" starts the next: no "Away from" subject.
+    assert not is_auto_reply("Re: Senior engineer", "Away\nfrom home this week; more soon.")
