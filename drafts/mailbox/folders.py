@@ -7,10 +7,10 @@ twice. A changed UIDVALIDITY (the folder was recreated) re-reads the folder; ing
 each message by its Message-ID, so nothing is duplicated.
 
 Messages are fetched with BODY.PEEK[]: reading never marks anything as read in the
-recruiter's mail client. Their sizes come first (RFC822.SIZE): of a message over the size
-bound only the first HEAD_BYTES are read (headers and the text above an attachment), so a
-candidate's reply with a 20 MB CV attached still counts as a reply, and the attachment is
-never downloaded. Such messages are counted `too_large`.
+recruiter's mail client. The larger messages are found first (SEARCH LARGER, then their
+RFC822.SIZE): of a message over the size bound only the first HEAD_BYTES are read (headers
+and the text above an attachment), so a candidate's reply with a 20 MB CV attached still
+counts as a reply, and the attachment is never downloaded. Such messages are counted `too_large`.
 """
 
 from __future__ import annotations
@@ -109,7 +109,10 @@ def sync_folder(
         criteria = ["UID", f"{last_uid + 1}:*", *criteria]
     # `UID n:*` always answers with the folder's last message, even when its UID is below n.
     uids = sorted(uid for uid in client.search(criteria) if uid > last_uid)
-    for batch, heads, batch_last in _batches(client, uids, job.max_bytes):
+    # Sizes of the larger messages only: the rest are at most `small` bytes each.
+    small = min(HEAD_BYTES, job.max_bytes)
+    sizes = uid_sizes(client, criteria, last_uid, larger_than=small)
+    for batch, heads, batch_last in _batches(uids, sizes, job.max_bytes, small):
         raws = _bodies(client, batch, heads)
         counts.too_large += len(heads)
         with engine.begin() as conn:
@@ -171,46 +174,47 @@ def _nothing_new(state, uidnext: int | None, modseq: int | None) -> bool:
     return uidnext is not None and uidnext <= state.last_uid + 1
 
 
-def uid_sizes(client: IMAPClient, uids: list[int]) -> dict[int, int]:
-    """RFC822.SIZE of each message, fetched in chunks."""
+def uid_sizes(
+    client: IMAPClient, criteria: list, last_uid: int, *, larger_than: int
+) -> dict[int, int]:
+    """RFC822.SIZE of the messages over `larger_than` bytes; a message not named is smaller.
+
+    Most mail is a few kilobytes: one SEARCH ... LARGER finds the few that are not, and
+    only their sizes are fetched (in chunks), not one size per message.
+    """
+    large = sorted(u for u in client.search([*criteria, "LARGER", larger_than]) if u > last_uid)
     sizes: dict[int, int] = {}
-    for start in range(0, len(uids), SIZE_CHUNK):
-        chunk = uids[start : start + SIZE_CHUNK]
+    for start in range(0, len(large), SIZE_CHUNK):
+        chunk = large[start : start + SIZE_CHUNK]
         for uid, data in client.fetch(chunk, ["RFC822.SIZE"]).items():
             sizes[uid] = int(data.get(b"RFC822.SIZE", 0))
     return sizes
 
 
 def _batches(
-    client: IMAPClient, uids: list[int], max_bytes: int
+    uids: list[int], sizes: dict[int, int], max_bytes: int, small: int
 ) -> Iterator[tuple[list[int], set[int], int]]:
     """(UIDs to read, those of them read only in part, the highest UID the batch settles).
 
-    A batch ends after `batch_size()` messages or BATCH_BYTES; a message over `max_bytes`
-    weighs HEAD_BYTES, the part of it that is read.
+    A batch ends after `batch_size()` messages or BATCH_BYTES. A message over `max_bytes`
+    weighs HEAD_BYTES, the part of it that is read; one not in `sizes` at most `small`.
     """
     limit = batch_size()
-    sizes = uid_sizes(client, uids)
     batch: list[int] = []
     heads: set[int] = set()
     total = 0
-    settled = 0
     for uid in uids:
-        size = sizes.get(uid)
-        if size is None:  # expunged since the search
-            settled = uid
-            continue
+        size = sizes.get(uid, small)
         weight = min(size, HEAD_BYTES) if size > max_bytes else size
         if batch and (len(batch) >= limit or total + weight > BATCH_BYTES):
-            yield batch, heads, settled
+            yield batch, heads, batch[-1]
             batch, heads, total = [], set(), 0
         batch.append(uid)
         if size > max_bytes:
             heads.add(uid)
         total += weight
-        settled = uid
-    if batch or settled:
-        yield batch, heads, settled
+    if batch:
+        yield batch, heads, batch[-1]
 
 
 def _bodies(client: IMAPClient, uids: list[int], heads: set[int]) -> dict[int, bytes]:
