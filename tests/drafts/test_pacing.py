@@ -8,6 +8,7 @@ one for a day too long.
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -134,6 +135,17 @@ def test_retries_back_off_from_5_minutes_doubling_up_to_6_hours():
     assert pacing.MAX_TEMPORARY_FAILURES == 8
 
 
-def test_the_local_zone_is_a_real_zone():
+@pytest.fixture
+def berlin_machine(monkeypatch):
+    """The sending machine's clock set to Berlin time, as TZ does for every process."""
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_today_starts_at_the_sending_machines_midnight(berlin_machine):
     zone = pacing.local_zone()
-    assert datetime(2025, 11, 8, tzinfo=zone).utcoffset() is not None
+    assert zone.utcoffset(None) == timedelta(hours=1)
+    assert pacing.day_bounds(NOW, zone)[0] == datetime(2025, 11, 7, 23)
