@@ -94,3 +94,21 @@ def test_an_unreadable_mailbox_sends_nothing(approved, tmp_path, sink, dovecot, 
     assert "refused the login" in result.stderr and "--no-sync" in result.stderr
     assert {d["status"] for d in by_candidate(engine).values()} == {"approved"}
     assert sink.messages() == []
+
+
+def test_a_dry_run_only_warns_when_a_mailbox_cannot_be_read(
+    approved, tmp_path, dovecot, monkeypatch
+):
+    engine, db = approved
+    mara = mailbox_for(dovecot, monkeypatch, "mara", recruiter="sam")
+    monkeypatch.setenv(mara.table["password_env"], "wrong")
+    path = tmp_path / "dry.toml"
+    path.write_text(config_toml(None) + mara.toml(), "utf-8")  # no transport: a dry run
+
+    result = cli("send", *db, "--config", str(path), *NOW_ARGS)
+
+    assert result.returncode == 0, result.stderr
+    assert "refused the login" in result.stderr
+    assert "warning: a mailbox could not be read" in result.stderr
+    assert "would send: 2" in result.stdout
+    assert {d["status"] for d in by_candidate(engine).values()} == {"approved"}
