@@ -178,3 +178,16 @@ def test_replay_writes_nothing_on_either_database(engine, tmp_path):
     other = run(engine, naive=True, against=make_settings(cadence={"max_followups": 2}))
     assert other.run("against") is not None
     assert _row_counts(engine) == counts
+
+
+def test_names_print_as_text_never_as_markup_or_escapes(sqlite_url, tmp_path):
+    export = team().candidate("odd", full_name="[/oops][@click=app.quit]Robin\u202e\x1b[31m")
+    export.touch("odd", at(5, 8) - 7 * DAY)
+    export.touch("odd", at(3, 15), direction="inbound", channel="phone", role_id=None)
+    load(open_store(sqlite_url), export, tmp_path / "x")
+    done = followups(
+        "replay", "--db", sqlite_url, "--from", "2025-11-01", "--to", "2025-11-14", "--naive"
+    )
+    assert done.returncode == 0, done.stderr
+    assert "([/oops][@click=app.quit]Robin" in done.stdout
+    assert "\x1b" not in done.stdout and "\u202e" not in done.stdout
