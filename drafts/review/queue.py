@@ -169,6 +169,16 @@ def load_page(
     return [QueueRow(*r, flags=tuple(sorted(flags.get(r[0], [])))) for r in rows]
 
 
+def next_flagged(
+    conn: Connection, filt: QueueFilter, *, reviewer: str, now: datetime, after_id: int
+) -> int | None:
+    """The first draft after `after_id` under the filter that carries any flag, or None."""
+    clauses = queue_clauses(filt, reviewer, now)
+    clauses += [D.c.id > after_id, D.c.id.in_(select(F.c.draft_id).where(F.c.draft_id > after_id))]
+    query = select(D.c.id).select_from(queue_source()).where(*clauses).order_by(D.c.id).limit(1)
+    return conn.execute(query).scalar_one_or_none()
+
+
 def count_queue(conn: Connection, filt: QueueFilter, *, reviewer: str, now: datetime) -> int:
     """How many drafts the filter matches (for the header; asked apart from the first page)."""
     query = (

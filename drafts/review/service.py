@@ -15,7 +15,14 @@ from sqlalchemy import Engine, select
 from drafts import review
 from drafts.review.detail import DraftDetail, SuppressedRow, load_detail, load_suppressed
 from drafts.review.lead_desk import LeadDesk
-from drafts.review.queue import QueueFilter, QueueRow, count_queue, filter_choices, load_page
+from drafts.review.queue import (
+    QueueFilter,
+    QueueRow,
+    count_queue,
+    filter_choices,
+    load_page,
+    next_flagged,
+)
 from store import models
 from store.clock import utc_now
 from store.config import Settings
@@ -81,6 +88,13 @@ class ReviewService(LeadDesk):
                 now=self.clock(),
                 after_id=after_id,
                 before_id=before_id,
+            )
+
+    def fetch_next_flagged(self, after_id: int) -> int | None:
+        """The next draft with a flag after `after_id`, under the current filter."""
+        with self.engine.connect() as conn:
+            return next_flagged(
+                conn, self.queue_filter, reviewer=self.reviewer, now=self.clock(), after_id=after_id
             )
 
     def fetch_count(self) -> int:

@@ -52,6 +52,13 @@ class ReviewScreen(EditFlow, QueueTools, Screen[None]):
         Binding("A", "approve_marked", "Approve marked", id="approve_marked"),
         Binding("u", "undo", "Undo", id="undo", tooltip="Undo your last decision"),
         Binding(
+            "n",
+            "next_flagged",
+            "Next flagged",
+            id="next_flagged",
+            tooltip="Jump to the next draft with a flag (red blocks, yellow warns)",
+        ),
+        Binding(
             "slash",
             "search",
             "Search",

@@ -65,6 +65,25 @@ class QueueTools:
         if self.current_id is not None:
             self.show_draft(self.current_id)
 
+    # ---- flags ----------------------------------------------------------------------------
+
+    def action_next_flagged(self) -> None:
+        """Jump to the next draft with a flag: on this page, else the page that holds it."""
+        table = self.query_one(QueueTable)
+        for index in range(table.cursor_row + 1, len(self.page)):
+            if self.page[index].flags:
+                table.move_cursor(row=index)
+                return
+        self._next_flagged_beyond(self.page[-1].id if self.page else 0)
+
+    @work(group="next_flagged", exclusive=True, exit_on_error=False)
+    async def _next_flagged_beyond(self, after_id: int) -> None:
+        found = await asyncio.to_thread(self.rapp.service.fetch_next_flagged, after_id)
+        if found is None:
+            self.tell("No flagged draft after this one.")
+            return
+        self.load_page(found - 1, cursor=0)
+
     # ---- search, filter, help, why not ---------------------------------------------------
 
     def action_search(self) -> None:
@@ -125,6 +144,8 @@ class QueueTools:
             ("↑ ↓", "-", "Move in the queue (pages load at either end)"),
             ("tab", "-", "Move focus between the queue and the draft"),
             ("esc", "close_search", "Clear the search (and close its box)"),
+            ("red word", "-", "A blocking flag in the queue: the draft cannot be approved"),
+            ("yellow word", "-", "A warning: read its evidence in the draft, then decide"),
             ("^q", "-", "Quit from anywhere, even mid-edit (the edit is kept)"),
         ]
         self.app.push_screen(HelpScreen(rows))

@@ -14,14 +14,11 @@ from rich.text import Text
 from drafts.review.detail import DraftDetail
 from drafts.review.queue import QueueRow
 from drafts.rules.flags import Flag
-from store.enums import Severity
-from tui.glyphs import FLAG_MARK
 from tui.safe_text import one_line, safe
 
 BLOCK_STYLE = "bold white on dark_red"
 WARN_STYLE = "bold black on dark_orange"
 HEAD_STYLE = "bold underline"
-MARK_STYLE = {Severity.BLOCK: "red", Severity.WARN: "yellow"}
 DIM = "dim"
 
 
@@ -60,15 +57,6 @@ def local_time(timezone: str | None, now: datetime) -> str:
     except (ZoneInfoNotFoundError, ValueError):
         return f"unknown time zone {one_line(timezone, 40)}"
     return now.replace(tzinfo=UTC).astimezone(zone).strftime("%a %H:%M") + f" ({safe(timezone)})"
-
-
-def flag_badges(flags: tuple[tuple[str, str], ...]) -> Text:
-    """The queue's flag column: ! per blocking, ~ per warning code."""
-    text = Text()
-    for code, severity in flags:
-        text.append(FLAG_MARK[Severity(severity)], style=MARK_STYLE[Severity(severity)])
-        text.append(code[:3] + " ", style=DIM)
-    return text
 
 
 def _evidence(text: Text, evidence: dict[str, Any]) -> None:

@@ -15,16 +15,19 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from drafts.review.queue import QueueRow
-from tui.app.widgets.detail_view import age, flag_badges
+from tui.app.widgets.detail_view import age
+from tui.app.widgets.flag_words import flag_words
 from tui.safe_text import one_line
 
+# Room for one readable flag word ("recent contact") or two short ones and a count.
+FLAGS_WIDTH = 14
 COLUMNS = (
     ("mark", " ", 1),
     ("candidate", "candidate", 17),
-    ("role", "role", 14),
+    ("role", "role", 12),
     ("recruiter", "recruiter", 9),
     ("age", "age", 3),
-    ("flags", "flags", 10),
+    ("flags", "flags", FLAGS_WIDTH),
     ("status", "status", 8),
 )
 STATUS_STYLE = {"approved": "green", "rejected": "red", "pending": "", "taken": "dim"}
@@ -94,9 +97,9 @@ def cells(row: QueueRow, now: datetime, marked: bool) -> list[Text]:
     return [
         Text("●" if marked else " ", style="bold cyan"),
         Text(one_line(row.candidate_name, 17)),
-        Text(one_line(row.role_title or row.channel, 14)),
+        Text(one_line(row.role_title or row.channel, 12)),
         Text(one_line(row.recruiter or "-", 9)),
         Text(age(row.initial_at or row.created_at, now)),
-        flag_badges(row.flags),
+        flag_words(row.flags, FLAGS_WIDTH),
         Text(row.status, style=STATUS_STYLE.get(row.status, "")),
     ]
