@@ -152,7 +152,7 @@ def _inbound(
     conn = lookup.conn
     # What we wrote, pasted back without a quote marker a client we know would add, is
     # still ours: our own opt-out line is never the candidate asking us to stop.
-    ours = matching.our_lines(conn, people, [t["touchpoint_id"] for t in earlier.values()])
+    ours = lookup.our_lines(people, [t["touchpoint_id"] for t in earlier.values()])
     facts = replace(facts, body=without_our_lines(facts.body, ours))
     opt_out = find_opt_out(facts.subject) or find_opt_out(facts.body)
     unsubscribe = matching.to_unsubscribe_address(facts.recipients, list_unsubscribe)

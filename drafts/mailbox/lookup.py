@@ -35,6 +35,7 @@ class StoreLookup:
         self._messages: dict[str, list[dict[str, Any]]] = {}
         self._asked_ids: set[str] = set()
         self._recruiters: dict[str, str | None] | None = None
+        self._bodies: dict[str, dict[str, str]] = {}
 
     def prefetch(self, heads: Iterable[MailHead]) -> None:
         """Ask once for every address, Message-ID and reference these messages name."""
@@ -81,6 +82,22 @@ class StoreLookup:
     def remember(self, row: dict[str, Any]) -> None:
         """A touchpoint this batch stored (message_id, touchpoint_id, candidate_id, …)."""
         self._messages.setdefault(row["message_id"], []).append(row)
+
+    def our_lines(self, candidate_ids: list[str], touchpoint_ids: list[str]) -> set[str]:
+        """The lines of what we wrote to these candidates lately and of the messages this
+        one answers (see matching.lines_of): text found there is ours, not theirs."""
+        missing = [c for c in candidate_ids if c not in self._bodies]
+        if missing:
+            # Asked for the first matched message: every candidate this batch has met.
+            met = {c for ids in self._candidates.values() for c in ids}
+            met |= {r["candidate_id"] for rows in self._messages.values() for r in rows}
+            self._bodies.update(
+                matching.recent_outbound_bodies(self.conn, met - self._bodies.keys() | set(missing))
+            )
+        known = {t: b for c in candidate_ids for t, b in self._bodies.get(c, {}).items()}
+        others = [t for t in touchpoint_ids if t not in known]
+        bodies = [*known.values(), *matching.bodies_of(self.conn, others).values()]
+        return matching.lines_of(bodies)
 
     def _team(self) -> dict[str, str | None]:
         if self._recruiters is None:

@@ -168,26 +168,48 @@ def touchpoint_with_message_id(
 MIN_OUR_LINE = 16
 
 
-def our_lines(conn: Connection, candidate_ids: list[str], touchpoint_ids: list[str]) -> set[str]:
-    """The lines of what we wrote to these candidates lately (and of the messages this one
-    answers), folded for comparison: text found here is ours, not the candidate's."""
-    rows = conn.execute(
-        select(TOUCHPOINT.c.body)
-        .where(
-            TOUCHPOINT.c.candidate_id.in_(candidate_ids),
-            TOUCHPOINT.c.direction == "outbound",
-            TOUCHPOINT.c.body.is_not(None),
-        )
-        .order_by(TOUCHPOINT.c.occurred_at.desc())
-        .limit(5)
-    ).all()
-    if touchpoint_ids:
-        rows += conn.execute(
-            select(TOUCHPOINT.c.body).where(TOUCHPOINT.c.touchpoint_id.in_(touchpoint_ids))
-        ).all()
+# What we wrote lately to one candidate, for telling our text from theirs.
+RECENT_BODIES = 5
+_OUTBOUND_BODIES = (
+    select(TOUCHPOINT.c.candidate_id, TOUCHPOINT.c.touchpoint_id, TOUCHPOINT.c.body)
+    .where(
+        TOUCHPOINT.c.candidate_id.in_(bindparam("ids", expanding=True)),
+        TOUCHPOINT.c.direction == "outbound",
+        TOUCHPOINT.c.body.is_not(None),
+    )
+    .order_by(TOUCHPOINT.c.candidate_id, TOUCHPOINT.c.occurred_at.desc())
+)
+_BODIES = select(TOUCHPOINT.c.touchpoint_id, TOUCHPOINT.c.body).where(
+    TOUCHPOINT.c.touchpoint_id.in_(bindparam("ids", expanding=True))
+)
+
+
+def recent_outbound_bodies(
+    conn: Connection, candidate_ids: Iterable[str]
+) -> dict[str, dict[str, str]]:
+    """The last few messages we sent each of these candidates: touchpoint id -> body."""
+    wanted = sorted(set(candidate_ids))
+    found: dict[str, dict[str, str]] = {c: {} for c in wanted}
+    for start in range(0, len(wanted), _CHUNK):
+        for candidate_id, touchpoint_id, body in conn.execute(
+            _OUTBOUND_BODIES, {"ids": wanted[start : start + _CHUNK]}
+        ):
+            if len(found[candidate_id]) < RECENT_BODIES:
+                found[candidate_id][touchpoint_id] = body
+    return found
+
+
+def bodies_of(conn: Connection, touchpoint_ids: Iterable[str]) -> dict[str, str | None]:
+    """The bodies of these touchpoints."""
+    wanted = sorted(set(touchpoint_ids))
+    return dict(conn.execute(_BODIES, {"ids": wanted}).all()) if wanted else {}
+
+
+def lines_of(bodies: Iterable[str | None]) -> set[str]:
+    """The lines of these texts long enough to be recognisably ours, folded for comparison."""
     return {
         folded
-        for (body,) in rows
+        for body in bodies
         for line in (body or "").split("\n")
         if len(folded := fold_line(line)) >= MIN_OUR_LINE
     }
