@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import update
 from sqlalchemy.engine import Connection
@@ -18,6 +18,9 @@ from store.addresses import candidates_at
 from store.mailbox import block_address
 from store.suppressions import add_entry
 
+if TYPE_CHECKING:  # ingest imports this module; the type is only named here
+    from drafts.mailbox.ingest import MailSource
+
 TOUCHPOINT = models.Touchpoint.__table__
 
 
@@ -30,7 +33,7 @@ def mail_touchpoint_id(message_id: str, candidate_id: str) -> str:
 def store_touchpoint(
     lookup: StoreLookup,
     facts: MailFacts,
-    source,
+    source: MailSource,
     candidate_id: str,
     *,
     direction: str,
@@ -87,7 +90,11 @@ def _insert_once(conn: Connection):
 
 
 def record_bounce(
-    conn: Connection, facts: MailFacts, recipient: RecipientStatus, source, now: datetime
+    conn: Connection,
+    facts: MailFacts,
+    recipient: RecipientStatus,
+    source: MailSource,
+    now: datetime,
 ) -> bool:
     """A hard bounce for a candidate's address: the reported outbound message is `bounced`
     and the address is blocked, the report as evidence. False: not a candidate's address."""
@@ -137,7 +144,7 @@ def record_bounce(
 def record_unsubscribe(
     conn: Connection,
     facts: MailFacts,
-    source,
+    source: MailSource,
     candidate_id: str,
     address: str,
     now: datetime,
