@@ -74,3 +74,11 @@ def test_no_test_imports_another_test_module_or_a_conftest():
             if name.startswith("tests.") and (leaf.startswith("test_") or leaf == "conftest"):
                 offenders[str(path.relative_to(ROOT))] = name
     assert offenders == {}
+
+
+def test_test_files_have_unique_names():
+    """pytest imports test files by basename (no __init__.py): two alike stop collection."""
+    seen: dict[str, list[str]] = {}
+    for path in sorted((ROOT / "tests").rglob("test_*.py")):
+        seen.setdefault(path.name, []).append(str(path.relative_to(ROOT)))
+    assert {name: paths for name, paths in seen.items() if len(paths) > 1} == {}
