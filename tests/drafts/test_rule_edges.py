@@ -18,6 +18,7 @@ from drafts.rules.thread_rules import (
     recent_contact,
     replied,
 )
+from store import models
 
 
 def _sent(at: datetime, **fields):
@@ -95,3 +96,42 @@ def test_the_max_age_is_counted_to_the_day():
     assert thread_rules.too_late(context(age=14 * DAY, settings=settings)) is None
     flag = thread_rules.too_late(context(age=14 * DAY + timedelta(seconds=1), settings=settings))
     assert flag is not None and flag.evidence["age_days"] == 14
+
+
+def test_replied_cites_the_first_answer():
+    first = touch("tp-1", NOW - 3 * DAY, body="Sounds good.")
+    second = touch("tp-2", NOW - DAY, body="Any news?")
+    flag = replied(context(first, second))
+    assert flag.evidence["touchpoint_id"] == "tp-1"
+    assert "on 2025-11-05" in flag.message
+
+
+def _entry(key: str, **fields) -> models.Suppression:
+    return models.Suppression(key=key, **fields)
+
+
+def test_the_first_matching_do_not_contact_entry_is_cited_with_who_added_it():
+    added = datetime(2025, 11, 1, 12)
+    entries = [
+        _entry(
+            "s-1", candidate_id="c-1", reason="asked by phone", created_by="rita", created_at=added
+        ),
+        _entry("s-2", email="ada.park@gmail.com", reason="old list"),
+    ]
+    flag = do_not_contact(context(suppressions=entries))
+    assert flag.message == "On the suppression list (matched by candidate id)"
+    assert flag.evidence["reason"] == "asked by phone"
+    assert flag.evidence["added_by"] == "rita"
+    assert flag.evidence["added_at"] == added.isoformat()
+
+
+def test_an_imported_entry_says_nothing_of_who_added_it():
+    flag = do_not_contact(context(suppressions=[_entry("s-2", email="ada.park@gmail.com")]))
+    assert flag.message.endswith("(matched by email)")
+    assert "added_by" not in flag.evidence and "added_at" not in flag.evidence
+
+
+def test_do_not_contact_in_the_ats_quotes_notes_only_when_there_are_some():
+    assert do_not_contact(context(do_not_contact=True)).evidence["notes"] is None
+    flag = do_not_contact(context(do_not_contact=True, notes="Asked twice not to be contacted"))
+    assert flag.evidence["notes"] == "Asked twice not to be contacted"
