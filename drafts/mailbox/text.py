@@ -4,7 +4,7 @@ HTML is never rendered, only read: tags become line breaks, scripts and styles v
 a <blockquote> (where mail clients put the message being answered) is dropped whole.
 Quoted text is cut by the forms mail clients write: `> ` lines, an "On … wrote:" line (in
 the languages our candidates write in), Outlook's "-----Original Message-----" and its
-"From: … Sent: …" header block. No library: these few forms cover the clients that matter,
+"From: … Sent: …" header block; a signature after "-- " goes too. No library: these few forms cover the clients that matter,
 and a wrong cut only ever keeps more of the message, never less of the person's words.
 """
 
@@ -116,11 +116,18 @@ def _outlook_header_at(lines: list[str], i: int) -> bool:
 def without_quoted(text: str) -> str:
     """The text a person wrote in this message: everything from the first sign of the
     message they answer (a reply header, an original-message separator) is cut, and
-    `>`-quoted lines are left out."""
+    `>`-quoted lines and a signature (after "-- ") are left out."""
     lines = text.split("\n")
     end = len(lines)
     for i, line in enumerate(lines):
-        if _ORIGINAL.match(line) or _REPLY_HEADER.match(line) or _outlook_header_at(lines, i):
+        # "-- " opens a signature (RFC 3676): a footer's "unsubscribe" is nobody's request.
+        signature = line.rstrip("\r") in ("-- ", "--")
+        if (
+            signature
+            or _ORIGINAL.match(line)
+            or _REPLY_HEADER.match(line)
+            or _outlook_header_at(lines, i)
+        ):
             end = i
             break
         following = lines[i + 1] if i + 1 < len(lines) else ""

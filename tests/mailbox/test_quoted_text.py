@@ -38,6 +38,7 @@ CASES = [
         "spanish",
         f"{YES}\n\nEl lun, 27 oct 2025 a las 10:00, Sam (<s@a.com>) escribió:\n{OURS}",
     ),
+    ("signature", f"{YES}\n-- \nAda Park\nTo unsubscribe from our newsletter, click here"),
     ("inline >", "Yes, Tuesday works.\n> Reply stop and we won't write again.\n"),
 ]
 
