@@ -21,6 +21,7 @@ _REVIEW = {
     "mark": "space",
     "approve_marked": "A",
     "undo": "u",
+    "next_flagged": "n",
     "search": "slash",
     "filter": "f",
     "why_not": "w",

@@ -15,6 +15,7 @@ from sqlalchemy import Engine, select
 from drafts import review
 from drafts.review.detail import DraftDetail, SuppressedRow, load_detail, load_suppressed
 from drafts.review.lead_desk import LeadDesk
+from drafts.review.progress import Progress, last_decision_id, sitting_progress
 from drafts.review.queue import (
     QueueFilter,
     QueueRow,
@@ -54,6 +55,9 @@ class ReviewService(LeadDesk):
         self.export_dir = export_dir or Path.cwd()
         self.queue_filter = QueueFilter(status=DraftStatus.PENDING)
         self._own_queue_checked = False
+        # The sitting starts now: progress counts the audit entries after this one.
+        with engine.connect() as conn:
+            self.sitting_from = last_decision_id(conn)
 
     def clock(self) -> datetime:
         """Now, as naive UTC (fixed when the service was given a time)."""
@@ -96,6 +100,17 @@ class ReviewService(LeadDesk):
             return next_flagged(
                 conn, self.queue_filter, reviewer=self.reviewer, now=self.clock(), after_id=after_id
             )
+
+    def fetch_progress(self) -> Progress:
+        """This sitting's decisions that stand, and the pending drafts left in the queue."""
+        with self.engine.connect() as conn:
+            left = count_queue(
+                conn,
+                QueueFilter(**{**self.queue_filter.__dict__, "status": DraftStatus.PENDING}),
+                reviewer=self.reviewer,
+                now=self.clock(),
+            )
+            return sitting_progress(conn, self.reviewer, self.sitting_from, left)
 
     def fetch_count(self) -> int:
         """How many drafts the current filter matches."""

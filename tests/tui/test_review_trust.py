@@ -185,3 +185,33 @@ async def test_ctrl_d_in_the_editor_discards_the_edit(make_app, store_engine):
         await settle(pilot)
     stored = draft(store_engine, first)
     assert (stored["status"], stored["body"]) == ("approved", body)
+
+
+# ------------------------------------------------------- progress and the quit summary
+
+
+async def test_progress_moves_with_each_decision_and_quit_says_what_is_next(make_app, store_engine):
+    first, second, third = first_ids(store_engine, 3)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        left = app.screen.progress.left
+        assert "0 done" in status_line(app) and f"{left} left" in status_line(app)
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press("r", "enter")
+        await settle(pilot)
+        assert f"2 done · {left - 2} left" in status_line(app)
+        await pilot.press("u")  # the rejection no longer stands
+        await settle(pilot)
+        assert f"1 done · {left - 1} left" in status_line(app)
+        await pilot.press("space")  # a mark, then quit without approving it
+        await pilot.press("q")
+        await settle(pilot)
+    assert app.return_value == (
+        f"tester: 1 approved, 0 rejected, 0 edited; {left - 1} pending left. "
+        "Next: `followups send` (1 approved wait to be sent). "
+        "1 marked draft(s) were not approved (marks are not kept)."
+    )
+    assert draft(store_engine, first)["status"] == "approved"
+    assert draft(store_engine, second)["status"] == "pending"

@@ -39,9 +39,12 @@ def test_review_in_tmux_approves_rejects_and_quits(demo_db, store_engine):
         tmux("send-keys", "-t", session, "Enter")
         wait_for(session, f"Draft #{third} ")
         tmux("send-keys", "-t", session, "q")
-        wait_for(session, "EXITED")
+        after = wait_for(session, "EXITED")
     finally:
         subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+    # One line on quit: what this sitting decided, and the next step.
+    assert "tester: 1 approved, 1 rejected, 0 edited;" in after
+    assert "Next: `followups send`" in after
     assert draft(store_engine, first)["status"] == "approved"
     assert (
         draft(store_engine, second)["status"],

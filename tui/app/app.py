@@ -27,7 +27,7 @@ from tui.app.screens.review import ReviewScreen
 _SCREENS = Path(__file__).parent / "screens"
 
 
-class ReviewApp(App[None]):
+class ReviewApp(App[str]):
     """The review app. `now` fixes the clock (tests, snapshots, `--now`).
 
     With `lead`, the reviewer is a team lead: every queue, spot-checks, figures and the
@@ -103,4 +103,7 @@ class ReviewApp(App[None]):
             text = editor.text if editor.text != editor.body else None
             await asyncio.to_thread(self.service.keep_unsaved, editor.draft_id, text)
         await asyncio.to_thread(self.service.release_claims)
-        self.exit()
+        progress = await asyncio.to_thread(self.service.fetch_progress)
+        # Marks live on the review screen only: the summary says when some are dropped.
+        marked = sum(len(getattr(screen, "marked", ())) for screen in self.screen_stack)
+        self.exit(progress.summary(self.reviewer, marked))

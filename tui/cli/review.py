@@ -6,7 +6,15 @@ from typing import Annotated
 
 import typer
 
-from tui.cli.common import ConfigOption, DbOption, NowOption, open_context, parse_now, reviewer_name
+from tui.cli.common import (
+    ConfigOption,
+    DbOption,
+    NowOption,
+    open_context,
+    out,
+    parse_now,
+    reviewer_name,
+)
 
 
 def review(
@@ -35,7 +43,9 @@ def review(
         now=parse_now(now) if now else None,
         lead=lead,
     )
-    app.run()
+    summary = app.run()
+    if summary:  # one line on quit: what this sitting decided and what comes next
+        out.print(summary)
 
 
 def register(app: typer.Typer) -> None:

@@ -22,6 +22,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from drafts import review
 from drafts.review.detail import DraftDetail
+from drafts.review.progress import Progress
 from drafts.review.queue import QueueRow
 from tui.app.dialogs.review import RejectScreen
 from tui.app.screens.decision_guard import DecisionGuard
@@ -82,6 +83,7 @@ class ReviewScreen(EditFlow, QueueTools, Screen[None]):
         self.on_screen_ms: dict[int, int] = {}
         self._shown_since: float | None = None
         self.total: int | None = None
+        self.progress: Progress | None = None  # this sitting's done/left, after each decision
         self._count_pending = False
         # When the key being handled was pressed (events carry it): dwell is counted to it.
         self._key_at: float | None = None
@@ -143,7 +145,9 @@ class ReviewScreen(EditFlow, QueueTools, Screen[None]):
                 parts.append(f"{name} {one_line(value, 30)}")
         if filt.search:
             parts.append(f"search “{one_line(filt.search, 30)}” (esc clears)")
-        if self.total is not None:
+        if self.progress is not None and filt.status == "pending":
+            parts.append(f"{self.progress.done} done · {self.progress.left} left")
+        elif self.total is not None:
             parts.append(f"{self.total} drafts")
         if self.marked:
             parts.append(f"{len(self.marked)} marked")
@@ -189,6 +193,7 @@ class ReviewScreen(EditFlow, QueueTools, Screen[None]):
     @work(exclusive=True, group="count", exit_on_error=False)
     async def _count(self) -> None:
         self.total = await asyncio.to_thread(self.rapp.service.fetch_count)
+        self.progress = await asyncio.to_thread(self.rapp.service.fetch_progress)
         self._status()
 
     @on(DataTable.RowHighlighted, "#queue")
@@ -346,6 +351,7 @@ class ReviewScreen(EditFlow, QueueTools, Screen[None]):
         self.marked.discard(draft_id)
         self.query_one(QueueTable).set_mark(draft_id, False)
         self._status(f"#{draft_id} {status}")
+        self._count()
         if draft_id == self.current_id:
             self._advance(draft_id)
 
@@ -398,6 +404,7 @@ class ReviewScreen(EditFlow, QueueTools, Screen[None]):
         table = self.query_one(QueueTable)
         table.set_status(outcome.draft_id, "pending")
         self.tell(f"Undone: draft {outcome.draft_id} is pending again.")
+        self._count()
         if str(outcome.draft_id) in table.rows:
             table.move_cursor(row=table.get_row_index(str(outcome.draft_id)))
         if self.current_id is not None:

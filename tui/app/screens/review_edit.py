@@ -55,4 +55,5 @@ class EditFlow:
         else:
             found = ", ".join(f.message for f in outcome.flags)
             self.tell(f"Edit saved. {found}" if found else "Edit saved; text checks pass.")
+            self._count()
         self.show_draft(draft_id)
