@@ -9,11 +9,6 @@ import sqlite3
 from pathlib import Path
 
 import platformdirs
-from alembic import command
-from alembic.config import Config as AlembicConfig
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.util import CommandError
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, SQLAlchemyError
@@ -21,6 +16,7 @@ from sqlmodel import Session
 
 from store.errors import FollowupsError
 from store.locks import MIGRATION_LOCK_KEY, take
+from store.schema_version import current_revisions, head_revision
 from store.search import SQLITE_FOLD, fold
 from store.text import quoted
 
@@ -147,28 +143,50 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
-def _alembic_config(connection) -> AlembicConfig:
+def _alembic_config(connection):
+    from alembic.config import Config as AlembicConfig
+
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.attributes["connection"] = connection
     return cfg
 
 
+class SchemaError(FollowupsError):
+    """The store's schema names a revision this release does not know."""
+
+
 def schema_is_current(engine: Engine) -> bool:
-    """Whether the store is already at the newest migration."""
-    head = ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+    """Whether the store is already at the newest migration.
+
+    Read without Alembic (store.schema_version); Alembic is imported only to read the
+    versions folder when its files do not name exactly one head.
+    """
+    head = head_revision()
+    if head is None:
+        from alembic.script import ScriptDirectory
+
+        head = ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision() == head
+        return current_revisions(conn) == {head}
 
 
 def upgrade(engine: Engine) -> None:
     """Bring the store's schema up to date (creating it when new). Safe to call every time."""
     if schema_is_current(engine):
         return
-    with engine.begin() as conn:
-        # Two commands starting at once on a new database must not both create tables.
-        take(conn, MIGRATION_LOCK_KEY)
-        command.upgrade(_alembic_config(conn), "head")
+    # Only here is Alembic worth its import time: a new store or an older schema.
+    from alembic import command
+    from alembic.util import CommandError
+
+    try:
+        with engine.begin() as conn:
+            # Two commands starting at once on a new database must not both create tables.
+            take(conn, MIGRATION_LOCK_KEY)
+            command.upgrade(_alembic_config(conn), "head")
+    except CommandError as exc:
+        # An alembic revision this release does not know: a newer followups made the store.
+        raise SchemaError(f"its schema is from another release of followups ({exc})") from exc
 
 
 def open_store(db: str | None, *, create: bool = True) -> Engine:
@@ -192,10 +210,13 @@ def open_store(db: str | None, *, create: bool = True) -> Engine:
     try:
         _refuse_foreign(engine)
         upgrade(engine)
+    except SchemaError as exc:
+        engine.dispose()
+        raise FollowupsError(f"cannot open database {describe_url(url)}: {exc}") from exc
     except FollowupsError:
         engine.dispose()
         raise
-    except (SQLAlchemyError, CommandError, ImportError, OSError) as exc:
+    except (SQLAlchemyError, ImportError, OSError) as exc:
         engine.dispose()
         raise FollowupsError(f"cannot open database {describe_url(url)}: {_reason(exc)}") from exc
     return engine
@@ -205,9 +226,6 @@ def _reason(exc: BaseException) -> str:
     """The first line of what the database said, made fit for one line of a terminal."""
     if isinstance(exc, DatabaseError) and "file is not a database" in str(exc.orig):
         return "the file is not a SQLite database (is --db pointing at the right file?)"
-    if isinstance(exc, CommandError):
-        # An alembic revision this release does not know: a newer followups made the store.
-        return f"its schema is from another release of followups ({exc})"
     original = getattr(exc, "orig", None) or exc
     lines = str(original).strip().splitlines()
     return quoted(lines[0], 200, bare=True) if lines else type(exc).__name__

@@ -6,9 +6,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-import idna
-from email_validator import EmailNotValidError, validate_email
-
 # C0 controls except tab and newline, DEL, C1 controls, and the bidi embedding/override/
 # isolate marks that can make a terminal show text in an order other than the bytes'.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f]")
@@ -125,6 +122,8 @@ def normalise_domain(domain: str | None) -> str:
     value = _visible_form(domain or "").lstrip("@").rstrip(".").casefold()
     if not value or value.isascii():
         return value
+    import idna  # its UTS 46 tables are imported only for a non-ASCII domain
+
     try:
         return idna.encode(value, uts46=True).decode("ascii")
     except idna.IDNAError:
@@ -203,6 +202,9 @@ def check_address(value: str, *, international_local: bool = False) -> CheckedAd
     local, at, domain = canonical.rpartition("@")
     if at:
         canonical = f"{local}@{domain.rstrip('.')}"
+    # Imported here: every command prints through store.text, few check an address.
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         result = validate_email(
             canonical,

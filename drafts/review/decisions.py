@@ -34,7 +34,6 @@ from drafts.rules.context import MissingInitialMessage
 from drafts.rules.flags import Flag
 from drafts.rules.pipeline import TEXT_FLAG_CODES, check_text
 from drafts.writing.opt_out import with_opt_out
-from drafts.writing.prompts import text_bounds
 from store import audit, models, suppressions
 from store.clock import at_or_now
 from store.config import Settings
@@ -239,6 +238,9 @@ def _text_flags(
         ctx = thread_context(conn, settings, row, at)
     except MissingInitialMessage:
         return check_text(body, None)  # no thread to measure against: the plain checks
+    # Jinja loads only when an LLM draft's text changes, not when the review app opens.
+    from drafts.writing.prompts import text_bounds
+
     return check_text(body, ctx, text_bounds(settings, ctx))
 
 

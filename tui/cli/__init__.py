@@ -2,22 +2,22 @@
 
 Commands parse options, open the store and call `store`/`drafts` functions; they print
 what happened. `main()` turns every known failure into one line on stderr.
+
+Start-up is part of the interface: `followups --help` must answer at once. So every
+module of tui.cli imports only typer and tui.cli.common at the top; what a command uses
+(the store, SQLAlchemy, the scheduler, mail and LLM libraries, Textual) it imports in its
+own body. tests/house/test_startup_imports.py keeps it so.
 """
 
 from __future__ import annotations
 
 import sys
-from importlib import resources
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from store import FollowupsError
-from store.audit import set_automation
-from store.config import CONFIG_FILE_NAME, load_settings
-from store.db import describe_url, open_store, resolve_db_url
-from store.importer import import_export
 from tui.cli import demo as demo_commands
 from tui.cli import lead as lead_commands
 from tui.cli import lists as list_commands
@@ -74,6 +74,11 @@ def _root(
 @app.command()
 def init(ctx: typer.Context, db: DbOption = None, config: ConfigOption = None) -> None:
     """Create the store, an example followups.toml and editable templates."""
+    from importlib import resources
+
+    from store.config import CONFIG_FILE_NAME, load_settings
+    from store.db import describe_url, open_store, resolve_db_url
+
     url = resolve_db_url(db or ctx.obj.db)
     open_store(url)
     out.print(f"store ready: {describe_url(url)}")
@@ -112,6 +117,8 @@ def import_cmd(
 
     --now is the moment recorded for the candidates' statuses this import sees.
     """
+    from store.importer import import_export
+
     context = open_context(ctx, db, config, create=True)
     report = import_export(context.engine, directory, dry_run=dry_run, now=parse_now(now))
     for warning in report.warnings:
@@ -136,6 +143,8 @@ def automation(
     """The admin switch: off stops `schedule` and `send` for the whole team."""
     if switch not in ("on", "off"):
         raise FollowupsError(f"automation takes 'on' or 'off', not {switch!r}")
+    from store.audit import set_automation
+
     context = open_context(ctx, db, config, create=True)
     with context.engine.begin() as conn:
         changed = set_automation(conn, enabled=switch == "on", actor=reviewer_name(as_))

@@ -1,4 +1,9 @@
-"""What every command shares: the --db/--config options, the opened store, the consoles."""
+"""What every command shares: the --db/--config options, the opened store, the consoles.
+
+Imported by every command module before any command runs, so `followups --help` pays for
+it: it imports typer, rich and store.text only. The store, SQLAlchemy and the config's
+pydantic models load when a command opens them.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +12,18 @@ import os
 import sys
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from sqlalchemy import Engine
 
 from store import FollowupsError
-from store.clock import parse_timestamp, utc_now
-from store.config import Settings, load_settings
-from store.db import open_store
 from store.text import clean
 from tui.cli.terminal import console, json_text
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from store.config import Settings
 
 # Data never goes through markup (a candidate named "[bold]x" prints as typed) and no
 # control character of it reaches the terminal: see tui.cli.terminal.
@@ -78,6 +84,8 @@ def globals_of(ctx: typer.Context) -> Globals:
 
 def settings_for(ctx: typer.Context, config: str | None) -> Settings:
     """The validated config, from the command's --config or the one before it."""
+    from store.config import load_settings
+
     return load_settings(config or globals_of(ctx).config)
 
 
@@ -89,6 +97,8 @@ def open_context(
     Only commands that fill a store (init, import, demo, automation) may create one: a
     mistyped --db must be an error, not a new empty store that answers "nothing here".
     """
+    from store.db import open_store
+
     settings = settings_for(ctx, config)
     engine = open_store(db or globals_of(ctx).db, create=create)
     return Context(engine, settings)
@@ -96,6 +106,8 @@ def open_context(
 
 def parse_now(value: str | None) -> datetime:
     """--now as naive UTC."""
+    from store.clock import parse_timestamp, utc_now
+
     if value is None:
         return utc_now()
     try:

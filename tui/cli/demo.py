@@ -8,11 +8,6 @@ from typing import Annotated
 
 import typer
 
-from demo.config import DEMO_CONFIG
-from demo.marker import mark_as_demo, refuse_real_store
-from drafts.writing.scheduler import schedule
-from store.config import CONFIG_FILE_NAME, find_config
-from store.importer import import_export
 from tui.cli.common import ConfigOption, DbOption, NowOption, err, open_context, out, parse_now
 from tui.cli.schedule import print_report
 
@@ -35,6 +30,12 @@ def demo(
     Use a store of its own (e.g. --db demo.db): the demo refuses to mix made-up people into
     a store that already holds others, unless --force.
     """
+    from demo.config import DEMO_CONFIG
+    from demo.marker import mark_as_demo, refuse_real_store
+    from drafts.writing.scheduler import schedule
+    from store.config import CONFIG_FILE_NAME, find_config
+    from store.importer import import_export
+
     if config is None and ctx.obj.config is None and find_config(None) is None:
         Path(CONFIG_FILE_NAME).write_text(DEMO_CONFIG, encoding="utf-8")
         err.print(f"wrote {CONFIG_FILE_NAME} for the demo company (Acme Robotics)")

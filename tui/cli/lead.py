@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from drafts.review import spotcheck
 from store.spreadsheet import write_dicts
 from tui.cli.common import (
     ConfigOption,
@@ -38,6 +37,8 @@ def list_sample(
     config: ConfigOption = None,
 ) -> None:
     """A seeded sample of approved and sent drafts per recruiter, with verdicts so far."""
+    from drafts.review import spotcheck
+
     context = open_context(ctx, db, config)
     lead = context.settings.lead
     with context.engine.connect() as conn:
@@ -79,6 +80,8 @@ def mark(
     config: ConfigOption = None,
 ) -> None:
     """Record a verdict on a spot-checked draft (append-only)."""
+    from drafts.review import spotcheck
+
     context = open_context(ctx, db, config)
     with context.engine.begin() as conn:
         spotcheck.mark(conn, draft_id=draft_id, verdict=verdict, lead=reviewer_name(as_), note=note)
@@ -94,6 +97,8 @@ def concerns(
     config: ConfigOption = None,
 ) -> None:
     """Every concern raised, per recruiter: to discuss, or to export."""
+    from drafts.review import spotcheck
+
     context = open_context(ctx, db, config)
     with context.engine.connect() as conn:
         rows = spotcheck.concerns(conn)

@@ -8,13 +8,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 from rich.text import Text
-from sqlalchemy import select
 
-from store import FollowupsError, models
+from store import FollowupsError
 from store.clock import iso
 from store.enums import Severity
-from store.figures import FIGURE_BREAKDOWNS, FIGURE_COLUMNS, fill_days, team_figures
-from store.queries import basic_stats, list_drafts, list_threads
 from store.spreadsheet import write_rows
 from tui.cli.common import (
     ConfigOption,
@@ -53,6 +50,9 @@ def threads_list(
     config: ConfigOption = None,
 ) -> None:
     """Every thread with its state and the reasons for it."""
+    from store import models
+    from store.queries import list_threads
+
     if state and state not in models.THREAD_STATES:
         raise FollowupsError(f"--state must be one of {', '.join(models.THREAD_STATES)}")
     context = open_context(ctx, db, config)
@@ -78,6 +78,9 @@ def drafts_list(
     config: ConfigOption = None,
 ) -> None:
     """Follow-up drafts with their flags, for scripts (--json) or a quick look."""
+    from store import models
+    from store.queries import list_drafts
+
     if status and status not in models.DRAFT_STATUSES:
         raise FollowupsError(f"--status must be one of {', '.join(models.DRAFT_STATUSES)}")
     context = open_context(ctx, db, config)
@@ -136,6 +139,9 @@ def stats(
     config: ConfigOption = None,
 ) -> None:
     """Per-recruiter and per-week figures: drafted, approved, edited, rejected, sent, replies."""
+    from store.figures import team_figures
+    from store.queries import basic_stats
+
     context = open_context(ctx, db, config)
     start = parse_now(since) if since else None
     with context.engine.connect() as conn:
@@ -151,6 +157,8 @@ def stats(
 
 
 def _print_csv(figures) -> None:
+    from store.figures import FIGURE_BREAKDOWNS, FIGURE_COLUMNS
+
     header = [
         "recruiter",
         "week",
@@ -168,6 +176,8 @@ def _print_csv(figures) -> None:
 
 
 def _print_human(counts, figures) -> None:
+    from store.figures import FIGURE_COLUMNS, fill_days
+
     store = counts["store"]
     out.print(
         f"{store['candidates']} candidates, {store['threads']} threads, {store['drafts']} drafts"
@@ -222,6 +232,10 @@ def audit(
     config: ConfigOption = None,
 ) -> None:
     """The append-only decision log: who decided what, when."""
+    from sqlalchemy import select
+
+    from store import models
+
     context = open_context(ctx, db, config)
     d = models.Decision.__table__
     query = select(d).order_by(d.c.at, d.c.id)

@@ -6,13 +6,8 @@ import sys
 from typing import Annotated
 
 import typer
-from sqlalchemy import func, select
 
-from drafts.sending.outbox_files import outbox_files_for
-from store import FollowupsError, models
 from store.clock import iso
-from store.erasure import forget, outline
-from store.person import person_record
 from store.text import quoted
 from tui.cli.common import (
     ConfigOption,
@@ -38,6 +33,8 @@ def person(
     config: ConfigOption = None,
 ) -> None:
     """Everything the store holds about one person (to answer an access request)."""
+    from store.person import person_record
+
     context = open_context(ctx, db, config)
     with context.engine.connect() as conn:
         record = person_record(conn, candidate_id)
@@ -86,6 +83,12 @@ def forget_cmd(
     config: ConfigOption = None,
 ) -> None:
     """Erase a person from the store (an erasure request); only keyed hashes and the date stay."""
+    from sqlalchemy import func, select
+
+    from drafts.sending.outbox_files import outbox_files_for
+    from store import FollowupsError, models
+    from store.erasure import forget, outline
+
     context = open_context(ctx, db, config)
     with context.engine.connect() as conn:
         c = models.Candidate.__table__

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
 from tui.cli.common import err, on_terminal
 
 Phase = Callable[[str, int], Callable[[int], None]]
@@ -18,6 +16,8 @@ def progress_bars(enabled: bool | None = None) -> Iterator[Phase | None]:
     if not (on_terminal() if enabled is None else enabled):
         yield None
         return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     bars = Progress(
         TextColumn("{task.description}"),
         BarColumn(),

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from drafts.replay import ReplayReport, check_range, replay
-from drafts.replay.runs import Run
 from store import FollowupsError
-from store.config import load_settings
 from store.text import quoted
 from tui.cli.common import ConfigOption, DbOption, JsonOption, open_context, out, print_json
 from tui.cli.progress import progress_bars
 from tui.glyphs import sparkline
 from tui.safe_text import one_line
+
+if TYPE_CHECKING:
+    from drafts.replay import ReplayReport
+    from drafts.replay.runs import Run
 
 EXAMPLES_PER_CODE = 3
 DIFFERENCES_SHOWN = 40
@@ -122,6 +123,9 @@ def replay_cmd(
     config: ConfigOption = None,
 ) -> None:
     """Replay past days: what this config would have drafted each day. Writes nothing."""
+    from drafts.replay import check_range, replay
+    from store.config import load_settings
+
     start, end = parse_day("--from", from_), parse_day("--to", to)
     check_range(start, end)  # a bad range is one line before the store is even opened
     context = open_context(ctx, db, config)

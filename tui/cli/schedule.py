@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from drafts.writing.scheduler import ScheduleReport, schedule
 from store import FollowupsError
 from tui.cli.common import (
     ConfigOption,
@@ -20,6 +19,9 @@ from tui.cli.common import (
     print_json,
 )
 from tui.cli.progress import progress_bars
+
+if TYPE_CHECKING:
+    from drafts.writing.scheduler import ScheduleReport
 
 
 def print_report(report: ScheduleReport) -> None:
@@ -75,6 +77,8 @@ def schedule_cmd(
     config: ConfigOption = None,
 ) -> None:
     """Decide which threads are due, suppress or flag them, and create drafts for review."""
+    from drafts.writing.scheduler import schedule
+
     context = open_context(ctx, db, config)
     with progress_bars(enabled=None if not json_ else False) as bars:
         report = schedule(

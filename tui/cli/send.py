@@ -8,12 +8,10 @@ a terminal. Cron passes `--yes`; without a terminal and without `--yes` nothing 
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from drafts.sending.sender import Sender, SendReport, reconcile, volume_check
-from drafts.sending.transports import transports_for
 from tui.cli.common import (
     ConfigOption,
     DbOption,
@@ -27,6 +25,9 @@ from tui.cli.common import (
     reviewer_name,
 )
 from tui.cli.sync import run_sync
+
+if TYPE_CHECKING:
+    from drafts.sending.sender import SendReport
 
 LABELS = {
     "would_send": "would send",
@@ -155,6 +156,9 @@ def send(
     config: ConfigOption = None,
 ) -> None:
     """Deliver approved drafts, rechecking every rule first."""
+    from drafts.sending.sender import Sender, reconcile, volume_check
+    from drafts.sending.transports import transports_for
+
     context = open_context(ctx, db, config)
     moment, actor = parse_now(now), reviewer_name(as_)
     if reconcile_ is not None:

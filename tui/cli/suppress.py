@@ -5,11 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from sqlalchemy import select
 
-from store import FollowupsError, models
+from store import FollowupsError
 from store.clock import iso
-from store.suppressions import MIN_KEY_CHARS, add_entry, list_entries, remove_entry
 from store.text import AddressError, check_address, clean, quoted
 from tui.cli.common import (
     ConfigOption,
@@ -45,6 +43,11 @@ def suppress_add(
     config: ConfigOption = None,
 ) -> None:
     """Put a candidate, an address or a LinkedIn profile on the do-not-contact list."""
+    from sqlalchemy import select
+
+    from store import models
+    from store.suppressions import MIN_KEY_CHARS, add_entry
+
     given = [v for v in (candidate, email, linkedin) if v]
     if len(given) != 1:
         raise FollowupsError("give exactly one of --candidate, --email or --linkedin")
@@ -90,6 +93,8 @@ def suppress_list(
     config: ConfigOption = None,
 ) -> None:
     """Every entry: what it matches, why, where it came from, who added it and when."""
+    from store.suppressions import MIN_KEY_CHARS, list_entries
+
     context = open_context(ctx, db, config)
     with context.engine.connect() as conn:
         entries = list_entries(conn)
@@ -125,6 +130,8 @@ def suppress_remove(
     config: ConfigOption = None,
 ) -> None:
     """Take an entry off the list (recorded in the audit log)."""
+    from store.suppressions import remove_entry
+
     context = open_context(ctx, db, config)
     with context.engine.begin() as conn:
         entry = remove_entry(conn, key, by=reviewer_name(as_), at=parse_now(now))

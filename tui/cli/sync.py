@@ -7,12 +7,10 @@ are still read, and the exit code is then non-zero (cron mails the failure).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from drafts.mailbox.sync import MailboxReport, sync_mailboxes, unknown_recruiters
-from store.config import Settings
 from tui.cli.common import (
     ConfigOption,
     DbOption,
@@ -25,6 +23,10 @@ from tui.cli.common import (
     print_json,
 )
 from tui.cli.progress import progress_bars
+
+if TYPE_CHECKING:
+    from drafts.mailbox.sync import MailboxReport
+    from store.config import Settings
 
 SYNC_FAILED_EXIT = 1
 ORDER = ("replies", "auto_replies", "opt_outs", "bounces", "outbound", "ignored")
@@ -47,6 +49,8 @@ def run_sync(
     context_engine, settings: Settings, moment, *, only: str | None, json_: bool
 ) -> list[MailboxReport]:
     """Sync and print (lines, or nothing when the caller prints JSON). Used by `send` too."""
+    from drafts.mailbox.sync import sync_mailboxes, unknown_recruiters
+
     for warning in unknown_recruiters(context_engine, list(settings.mailbox)):
         err.print(f"warning: {warning}")
     with progress_bars(enabled=None if not json_ else False) as bars:
