@@ -45,7 +45,7 @@ except SystemExit as exc:
 def test_help_loads_no_store_and_no_heavy_library(tmp_path):
     loaded = _loaded_after(_run_cli("--help"), tmp_path)
     assert "typer" in loaded
-    assert loaded.isdisjoint({*HEAVY, "sqlalchemy", "sqlmodel", "pydantic", "drafts"})
+    assert loaded.isdisjoint({*HEAVY, "sqlalchemy", "sqlmodel", "pydantic", "drafts", "rich"})
 
 
 def test_threads_list_on_a_current_store_loads_no_alembic_and_no_mail_or_llm(tmp_path):

@@ -18,17 +18,42 @@ import typer
 
 from store import FollowupsError
 from store.text import clean
-from tui.cli.terminal import console, json_text
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from store.config import Settings
 
+
+class DeferredConsole:
+    """The SafeConsole of tui.cli.terminal, made when a command first prints through it.
+
+    Rich costs more to import than Typer itself, and `followups --help` never prints
+    through these: attribute access builds the real console, so `out.print(...)` works
+    as on a Console. Pass `.console` where rich wants the Console object itself.
+    """
+
+    def __init__(self, *, stderr: bool = False) -> None:
+        self._stderr = stderr
+        self._console = None
+
+    @property
+    def console(self):
+        """The real SafeConsole (created once)."""
+        if self._console is None:
+            from tui.cli.terminal import console
+
+            self._console = console(stderr=self._stderr)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.console, name)
+
+
 # Data never goes through markup (a candidate named "[bold]x" prints as typed) and no
 # control character of it reaches the terminal: see tui.cli.terminal.
-out = console()
-err = console(stderr=True)
+out = DeferredConsole()
+err = DeferredConsole(stderr=True)
 
 DbOption = Annotated[
     str | None,
@@ -141,6 +166,8 @@ def reviewer_name(explicit: str | None = None) -> str:
 
 def print_json(document: Any) -> None:
     """The one JSON document a --json command prints."""
+    from tui.cli.terminal import json_text
+
     sys.stdout.write(json_text(document) + "\n")
 
 

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
 from store import FollowupsError
 from store.clock import iso
@@ -25,9 +23,15 @@ from tui.cli.common import (
 )
 from tui.glyphs import FLAG_MARK, bar, sparkline
 
+if TYPE_CHECKING:
+    from rich.table import Table
+    from rich.text import Text
+
 
 def table(*columns: str) -> Table:
     """A plain table for the terminal; every cell is added as Text, never markup."""
+    from rich.table import Table
+
     grid = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
     for column in columns:
         grid.add_column(column, overflow="fold", min_width=len(column))
@@ -36,6 +40,8 @@ def table(*columns: str) -> Table:
 
 def cells(*values) -> list[Text]:
     """Values as literal text cells."""
+    from rich.text import Text
+
     return [Text("" if v is None else str(v)) for v in values]
 
 

@@ -23,7 +23,7 @@ def progress_bars(enabled: bool | None = None) -> Iterator[Phase | None]:
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=err,
+        console=err.console,
         transient=True,
     )
 

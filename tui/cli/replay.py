@@ -12,7 +12,6 @@ from store.text import quoted
 from tui.cli.common import ConfigOption, DbOption, JsonOption, open_context, out, print_json
 from tui.cli.progress import progress_bars
 from tui.glyphs import sparkline
-from tui.safe_text import one_line
 
 if TYPE_CHECKING:
     from drafts.replay import ReplayReport
@@ -40,6 +39,8 @@ def _harms_text(run: Run) -> str:
 def print_replay(report: ReplayReport) -> None:
     """The replay for a person: the runs, a sparkline per run, harms with examples, and
     the differences, with names."""
+    from tui.safe_text import one_line
+
     days = len(report.runs[0].days)
     out.print(
         f"replay {report.start.isoformat()} .. {report.end.isoformat()}: {days} day(s), "
@@ -78,6 +79,8 @@ def print_replay(report: ReplayReport) -> None:
 
 
 def _print_differences(report: ReplayReport) -> None:
+    from tui.safe_text import one_line
+
     found = report.differences
     out.print("")
     if not found:
