@@ -17,7 +17,6 @@ from sqlalchemy.engine import Connection
 from store import FollowupsError, audit, models
 from store.erasure import digest, store_secret
 from store.text import normalise_email, normalise_linkedin
-from store.upsert import upsert
 
 # Where an entry came from: an ATS list, a reviewer's "do not contact", a candidate's
 # reply asking us to stop (mailbox sync), an erasure (`forget`), a hard bounce, or by hand.
@@ -35,29 +34,6 @@ def suppression_key(candidate_id: str | None, email: str | None, linkedin_url: s
     """
     identity = "\x1f".join(value or "" for value in (candidate_id, email, linkedin_url))
     return hashlib.sha256(identity.encode()).hexdigest()
-
-
-def suppress_address(
-    conn: Connection, email: str, reason: str, *, at: datetime | None = None, by: str | None = None
-) -> None:
-    """Add a hard-bounced address to the suppression list (source "bounce")."""
-    address = normalise_email(email)
-    upsert(
-        conn,
-        models.Suppression,
-        [
-            {
-                "key": suppression_key(None, address, None),
-                "email": address,
-                "reason": reason,
-                "source": "bounce",
-                "created_at": at,
-                "created_by": by,
-            }
-        ],
-        ["key"],
-        update_columns=[],
-    )
 
 
 def add_entry(

@@ -4,8 +4,9 @@ HTML is never rendered, only read: tags become line breaks, scripts and styles v
 a <blockquote> (where mail clients put the message being answered) is dropped whole.
 Quoted text is cut by the forms mail clients write: `> ` lines, an "On … wrote:" line (in
 the languages our candidates write in), Outlook's "-----Original Message-----" and its
-"From: … Sent: …" header block; a signature after "-- " goes too. No library: these few forms cover the clients that matter,
-and a wrong cut only ever keeps more of the message, never less of the person's words.
+"From: … Sent: …" header block; a signature after "-- " goes too. No library: these few
+forms cover the clients that matter, and a wrong cut only ever keeps more of the message,
+never less of the person's words.
 """
 
 from __future__ import annotations

@@ -51,9 +51,8 @@ def may_draft(ctx: ThreadContext) -> Answer:
     due = due_at(ctx)
     if ctx.now < due:
         return Answer(holds=[Hold(Reason.NOT_DUE, "not due yet", due)])
-    away = out_of_office_until(ctx)
-    if away is not None and ctx.now < away:
-        hold = Hold(Reason.OUT_OF_OFFICE, "an out-of-office reply names a later return", away)
+    hold = away_hold(ctx)
+    if hold is not None:
         return Answer(warnings=warning_flags(ctx), holds=[hold])
     return Answer()
 
@@ -169,6 +168,18 @@ def refuse(code: Reason, reason: str) -> Answer:
     return Answer(refusals=[Refusal(code, reason)])
 
 
+def away_hold(ctx: ThreadContext) -> Hold | None:
+    """An out-of-office reply that names a later return holds an approved draft until then.
+
+    With mailbox sync the auto-reply often lands after the draft was written, or even
+    approved: the person is still away, so the message waits for them (§4 out_of_office).
+    """
+    away = out_of_office_until(ctx)
+    if away is None or ctx.now >= away:
+        return None
+    return Hold(Reason.OUT_OF_OFFICE, f"away until {away:%Y-%m-%d} (an out-of-office reply)", away)
+
+
 def may_send(draft: Mapping[str, Any], ctx: ThreadContext, pace: Pace) -> Answer:
     """The approved text unchanged, every thread rule still holding, then pacing.
 
@@ -185,6 +196,7 @@ def may_send(draft: Mapping[str, Any], ctx: ThreadContext, pace: Pace) -> Answer
     limit = pacing.daily_limit(ctx.recruiter, pace.settings)
     hold = pacing.combine(
         [
+            away_hold(ctx),
             pacing.cap_hold(handle, pace.used_today, limit, pace.now, pace.day_zone),
             pacing.spacing_hold(ctx, pace.in_flight),
             pacing.window_hold(ctx.candidate.timezone, pace.settings, pace.now, pace.day_zone),

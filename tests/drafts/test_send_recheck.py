@@ -220,3 +220,34 @@ def test_a_draft_whose_initial_message_moved_is_cancelled_and_the_run_goes_on(
     assert outcomes["c-2"][0] == "sent"
     assert sorted(statuses(engine).values()) == ["cancelled", "sent"] and len(ids) == 2
     assert len(sink.messages()) == 1
+
+
+def test_an_out_of_office_after_approval_holds_the_draft_until_the_return(engine, tmp_path, sink):
+    """The auto-reply often lands after approval (mailbox sync): the message waits for them."""
+    settings = smtp_settings(sink.port)
+    [draft_id, other_id] = approved_team(
+        engine, tmp_path / "day1", email_team("c-1", "c-2"), settings
+    )
+    back = NOW + 10 * DAY
+    news = email_team("c-1", "c-2")
+    news.touch(
+        "c-1",
+        NOW - DAY,
+        direction="inbound",
+        body=f"I am out of the office until {back:%d %B %Y} with limited access to email.",
+    )
+    news.load(engine, tmp_path / "day2")
+
+    report = run_send(engine, settings)
+
+    assert statuses(engine) == {draft_id: "approved", other_id: "sent"}
+    held = drafts_by_id(engine)[draft_id]
+    assert "out_of_office" in held["hold_reason"]
+    assert held["not_before"] is not None and held["not_before"] >= back.replace(hour=0)
+    assert [r for m in sink.messages() for r in m.rcpt_tos] == [email_of("c-2")]
+    assert report.counts() == {"held": 1, "sent": 1}
+
+    later = run_send(engine, settings, now=back + DAY)
+
+    assert later.counts() == {"sent": 1}
+    assert statuses(engine)[draft_id] == "sent"
