@@ -22,6 +22,7 @@ _REVIEW = {
     "approve_marked": "A",
     "undo": "u",
     "next_flagged": "n",
+    "reject_marked": "R",
     "search": "slash",
     "filter": "f",
     "why_not": "w",

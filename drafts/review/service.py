@@ -181,6 +181,20 @@ class ReviewService(LeadDesk):
             now=self.fixed_now,
         )
 
+    def decide_reject_many(
+        self, seen: dict[int, int], reason: str, note: str | None, on_screen_ms: dict[int, int]
+    ) -> tuple[list[int], list[str]]:
+        """Reject several drafts (id -> version seen) with one reason, one update each."""
+        done, problems = [], []
+        for draft_id, version in sorted(seen.items()):
+            try:
+                self.decide_reject(draft_id, version, reason, note, on_screen_ms.get(draft_id, 0))
+            except review.ReviewRefused as refused:
+                problems.append(str(refused))
+            else:
+                done.append(draft_id)
+        return done, problems
+
     def decide_edit(self, draft_id: int, version: int, text: str) -> review.Outcome:
         """Save an edit of one draft as seen."""
         return review.edit(

@@ -35,16 +35,32 @@ REASON_LABELS = {
 
 
 class RejectScreen(ModalScreen[tuple[str, str | None] | None]):
-    """Pick why the draft is rejected; "other" asks for a few words."""
+    """Pick why the draft is rejected; "other" asks for a few words. A number key picks
+    its reason at once (1 not a fit … 5 other)."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="reject_cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="reject_cancel"),
+        *(
+            Binding(str(n), f"pick({n - 1})", reason, show=False)
+            for n, reason in enumerate(REJECT_REASONS, start=1)
+        ),
+    ]
+
+    def __init__(self, count: int = 1) -> None:
+        super().__init__()
+        # How many drafts this rejects: the marked ones, or the one on screen.
+        self.count = count
 
     def compose(self) -> ComposeResult:
-        """A list of reasons and, for "other", a note."""
+        """A numbered list of reasons and, for "other", a note."""
+        title = f"Reject {self.count} marked drafts: why?" if self.count > 1 else "Reject: why?"
         with Vertical(classes="dialog"):
-            yield Label("Reject: why?", classes="dialog-title")
+            yield Label(f"{title}  (1–{len(REJECT_REASONS)} picks at once)", classes="dialog-title")
             yield OptionList(
-                *[Option(Text(REASON_LABELS.get(r, r)), id=r) for r in REJECT_REASONS],
+                *[
+                    Option(Text(f"{n}  {REASON_LABELS.get(r, r)}"), id=r)
+                    for n, r in enumerate(REJECT_REASONS, start=1)
+                ],
                 id="reasons",
             )
             yield Input(placeholder="a few words (required for other)", id="note")
@@ -67,6 +83,12 @@ class RejectScreen(ModalScreen[tuple[str, str | None] | None]):
     def _note(self, event: Input.Submitted) -> None:
         if event.value.strip():
             self.dismiss(("other", event.value.strip()))
+
+    def action_pick(self, index: int) -> None:
+        """A number key: that reason, at once ("other" still asks for words)."""
+        reasons = self.query_one("#reasons", OptionList)
+        reasons.highlighted = index
+        reasons.action_select()
 
     def action_cancel(self) -> None:
         """Close without rejecting."""

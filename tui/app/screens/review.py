@@ -51,6 +51,13 @@ class ReviewScreen(EditFlow, QueueTools, Screen[None]):
         Binding("r", "reject", "Reject", id="reject", tooltip="Reject, with a reason"),
         Binding("space", "mark", "Mark", id="mark", tooltip="Mark for bulk approval"),
         Binding("A", "approve_marked", "Approve marked", id="approve_marked"),
+        Binding(
+            "R",
+            "reject_marked",
+            "Reject marked",
+            id="reject_marked",
+            tooltip="Reject every marked draft with one reason",
+        ),
         Binding("u", "undo", "Undo", id="undo", tooltip="Undo your last decision"),
         Binding(
             "n",
@@ -79,6 +86,7 @@ class ReviewScreen(EditFlow, QueueTools, Screen[None]):
         self.detail: DraftDetail | None = None
         self.current_id: int | None = None
         self.marked: set[int] = set()
+        self.marked_versions: dict[int, int] = {}
         self.shown_ids: set[int] = set()
         self.on_screen_ms: dict[int, int] = {}
         self._shown_since: float | None = None

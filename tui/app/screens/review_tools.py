@@ -14,7 +14,7 @@ from textual.widgets import Input
 
 from drafts.review.queue import QueueFilter
 from tui.app.dialogs.bulk import BulkChoice, BulkScreen
-from tui.app.dialogs.review import FilterScreen, HelpScreen
+from tui.app.dialogs.review import FilterScreen, HelpScreen, RejectScreen
 from tui.app.screens.why_not import WhyNotScreen
 from tui.app.widgets.queue_table import QueueTable
 
@@ -31,6 +31,8 @@ class QueueTools:
             self.marked.discard(draft_id)
         else:
             self.marked.add(draft_id)
+            # The version marked is the one a group rejection may reject, none newer.
+            self.marked_versions[draft_id] = d.draft["version"]
         self.query_one(QueueTable).set_mark(draft_id, draft_id in self.marked)
         self._status()
 
@@ -44,6 +46,32 @@ class QueueTools:
             self.tell("Nothing marked: space marks the draft on screen.")
             return
         self._bulk(sorted(self.marked))
+
+    def action_reject_marked(self) -> None:
+        """Reject every marked draft with one reason (number keys pick it at once)."""
+        if not self.marked:
+            self.tell("Nothing marked: space marks the draft on screen; R rejects the marked.")
+            return
+        seen = {i: self.marked_versions[i] for i in sorted(self.marked)}
+
+        def chosen(answer: tuple[str, str | None] | None) -> None:
+            if answer is not None:
+                self._reject_marked(seen, *answer)
+
+        self.app.push_screen(RejectScreen(count=len(seen)), chosen)
+
+    @work(group="decide", exit_on_error=False)
+    async def _reject_marked(self, seen: dict[int, int], reason: str, note: str | None) -> None:
+        ms = {i: self._ms(i) for i in seen}
+        done, problems = await asyncio.to_thread(
+            self.rapp.service.decide_reject_many, seen, reason, note, ms
+        )
+        for draft_id in done:
+            self._decided(draft_id, "rejected")
+        message = f"Rejected {len(done)} marked draft(s): {reason}"
+        self.tell(
+            message + "".join(f"\n{p}" for p in problems), "warning" if problems else "information"
+        )
 
     @work(group="decide", exit_on_error=False)
     async def _bulk(self, ids: list[int]) -> None:
