@@ -135,3 +135,37 @@ def test_do_not_contact_in_the_ats_quotes_notes_only_when_there_are_some():
     assert do_not_contact(context(do_not_contact=True)).evidence["notes"] is None
     flag = do_not_contact(context(do_not_contact=True, notes="Asked twice not to be contacted"))
     assert flag.evidence["notes"] == "Asked twice not to be contacted"
+
+
+def test_in_process_says_which_stage():
+    assert thread_rules.in_process(context(ats_status="active")).message == (
+        "Interviewing (ATS status active)"
+    )
+    assert thread_rules.in_process(context(ats_status="offer")).message == (
+        "Holding an offer (ATS status offer)"
+    )
+
+
+def _followup(touchpoint_id: str, at: datetime, role_id: str = "r-1"):
+    return touch(touchpoint_id, at, direction="outbound", role_id=role_id)
+
+
+def test_a_message_about_another_role_is_not_this_threads_follow_up():
+    other_role = _followup("tp-r2", NOW - DAY, role_id="r-2")
+    assert thread_rules.followups_exhausted(context(other_role)) is None
+    assert thread_rules.followups_exhausted(context(_followup("tp-f", NOW - DAY))) is not None
+
+
+def test_followups_exhausted_cites_the_latest_follow_up():
+    settings = make_settings(cadence={"max_followups": 2})
+    ctx = context(
+        _followup("tp-f1", NOW - 3 * DAY), _followup("tp-f2", NOW - DAY), settings=settings
+    )
+    flag = thread_rules.followups_exhausted(ctx)
+    assert flag.evidence["touchpoint_id"] == "tp-f2" and flag.evidence["followups"] == 2
+
+
+def test_a_thread_without_a_recruiter_is_not_held_for_one():
+    ctx = context()
+    ctx.recruiter = None
+    assert thread_rules.recruiter_inactive(ctx) is None
