@@ -169,3 +169,29 @@ def test_a_thread_without_a_recruiter_is_not_held_for_one():
     ctx = context()
     ctx.recruiter = None
     assert thread_rules.recruiter_inactive(ctx) is None
+
+
+def test_a_thread_without_a_role_is_not_closed():
+    ctx = context()
+    ctx.role = None
+    assert thread_rules.role_closed(ctx) is None
+
+
+def test_a_competitor_warning_names_the_title_when_there_is_one():
+    flag = thread_rules.competitor(context(company="Globex", title="Robotics Engineer"))
+    assert flag.message == "Works at a competitor: Globex (Robotics Engineer)"
+    flag = thread_rules.competitor(context(company="Globex", title=None))
+    assert flag.message == "Works at a competitor: Globex"
+
+
+def test_a_message_with_no_delivery_status_counts_as_delivered():
+    unknown = replace(_sent(NOW - DAY), delivery=None)
+    assert recent_contact(context(unknown)) is not None
+
+
+def test_of_several_auto_replies_the_latest_sets_the_hold():
+    early = touch("tp-a1", NOW - 3 * DAY, subject="Out of office", body="Back on 12 November.")
+    late = touch("tp-a2", NOW - DAY, subject="Out of office", body="Back on 20 November.")
+    ctx = context(early, late)
+    assert thread_rules.out_of_office_reply(ctx).touchpoint_id == "tp-a2"
+    assert out_of_office_until(ctx) == datetime(2025, 11, 20)
