@@ -195,3 +195,12 @@ def test_of_several_auto_replies_the_latest_sets_the_hold():
     ctx = context(early, late)
     assert thread_rules.out_of_office_reply(ctx).touchpoint_id == "tp-a2"
     assert out_of_office_until(ctx) == datetime(2025, 11, 20)
+
+
+def test_the_out_of_office_warning_says_until_when_it_held():
+    auto = touch("tp-a", NOW - 10 * DAY, subject="Out of office", body="Back on 5 November.")
+    flag = out_of_office(context(auto, age=12 * DAY))
+    assert flag.message == (
+        "Only an automatic out-of-office reply (2025-10-29); held until 2025-11-05"
+    )
+    assert flag.evidence["hold_until"].startswith("2025-11-05")
