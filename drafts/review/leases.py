@@ -36,16 +36,29 @@ def claim(
     A claim is not a decision: it does not change the version, so it never makes anyone's
     view stale. PostgreSQL skips a row another transaction is claiming right now.
     """
-    at = at_or_now(now)
     with engine.begin() as conn:
-        query = select(D.c.id).where(
-            D.c.id == draft_id, D.c.status == PENDING, free_to(reviewer, at)
+        return claim_in(
+            conn, draft_id=draft_id, reviewer=reviewer, lease_minutes=lease_minutes, now=now
         )
-        if conn.dialect.name == "postgresql":
-            query = query.with_for_update(skip_locked=True)
-        if conn.execute(query).scalar_one_or_none() is None:
-            return False
-        _take(conn, draft_id, reviewer, at + timedelta(minutes=lease_minutes))
+
+
+def claim_in(
+    conn: Connection,
+    *,
+    draft_id: int,
+    reviewer: str,
+    lease_minutes: int,
+    now: datetime | None = None,
+) -> bool:
+    """`claim` inside the caller's write transaction (the review app claims a draft and
+    loads it in one round trip: ReviewService.fetch_detail)."""
+    at = at_or_now(now)
+    query = select(D.c.id).where(D.c.id == draft_id, D.c.status == PENDING, free_to(reviewer, at))
+    if conn.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    if conn.execute(query).scalar_one_or_none() is None:
+        return False
+    _take(conn, draft_id, reviewer, at + timedelta(minutes=lease_minutes))
     return True
 
 

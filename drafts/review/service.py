@@ -15,6 +15,7 @@ from sqlalchemy import Engine, select
 from drafts import review
 from drafts.review.detail import DraftDetail, SuppressedRow, load_detail, load_suppressed
 from drafts.review.lead_desk import LeadDesk
+from drafts.review.leases import claim_in
 from drafts.review.progress import Progress, last_decision_id, sitting_progress
 from drafts.review.queue import (
     QueueFilter,
@@ -124,14 +125,15 @@ class ReviewService(LeadDesk):
         someone else: a draft already decided (by you or anyone) is not "held", it is
         decided, and its detail says by whom.
         """
-        claimed = review.claim(
-            self.engine,
-            draft_id=draft_id,
-            reviewer=self.reviewer,
-            lease_minutes=self.settings.review.lease_minutes,
-            now=self.clock(),
-        )
-        with self.engine.connect() as conn:
+        # One transaction (one round trip to the store): the claim, then what it claimed.
+        with self.engine.begin() as conn:
+            claimed = claim_in(
+                conn,
+                draft_id=draft_id,
+                reviewer=self.reviewer,
+                lease_minutes=self.settings.review.lease_minutes,
+                now=self.clock(),
+            )
             detail = load_detail(conn, self.settings, draft_id, self.clock())
         held_by = None
         if not claimed and detail is not None and detail.draft["status"] == "pending":
