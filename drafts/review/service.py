@@ -95,6 +95,13 @@ class ReviewService(LeadDesk):
                 before_id=before_id,
             )
 
+    def find_drafts(self, text: str, limit: int) -> list[QueueRow]:
+        """Drafts of the current queue whose candidate, role or text holds `text` (palette)."""
+        with self.engine.connect() as conn:
+            self._default_filter(conn)
+            filt = QueueFilter(**{**self.queue_filter.__dict__, "search": text})
+            return load_page(conn, filt, reviewer=self.reviewer, now=self.clock(), limit=limit)
+
     def fetch_next_flagged(self, after_id: int) -> int | None:
         """The next draft with a flag after `after_id`, under the current filter."""
         with self.engine.connect() as conn:

@@ -66,7 +66,7 @@ def store_engine(demo_db):
 
 
 @pytest.fixture
-def make_app(store_engine, settings):
+def make_app(store_engine, settings, tmp_path):
     """A review app on the demo store, reviewer `tester` (not a recruiter: sees every queue),
     clock fixed at NOW. Pass lead=True for lead mode."""
 
@@ -75,6 +75,7 @@ def make_app(store_engine, settings):
         # dwell (test_review_trust.py) keep it: everywhere else it would only add waiting.
         review = settings.review.model_copy(update={"min_dwell_ms": min_dwell_ms})
         tuned = settings.model_copy(update={"review": review})
+        kwargs.setdefault("prefs_dir", tmp_path / "prefs")  # never the real user's theme
         return ReviewApp(store_engine, tuned, reviewer, now=NOW, **kwargs)
 
     return make
@@ -121,6 +122,7 @@ def make_lead_app(lead_engine, lead_settings, tmp_path):
     def make(reviewer: str = "dana", **kwargs) -> ReviewApp:
         kwargs.setdefault("now", LEAD_NOW)
         kwargs.setdefault("export_dir", tmp_path)
+        kwargs.setdefault("prefs_dir", tmp_path / "prefs")
         return ReviewApp(lead_engine, lead_settings, reviewer, lead=True, **kwargs)
 
     return make

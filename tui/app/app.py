@@ -8,17 +8,20 @@ a visible error. Screens call `app.service` from workers.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Engine
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.message import Message
+from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from drafts.review.queue import QueueFilter
 from drafts.review.service import ReviewService
 from store.config import Settings
+from tui.app.commands import CandidateJump, ThemeMemory, screen_commands
 from tui.app.dialogs.review import EditScreen
 from tui.app.screens.lead import LeadReviewScreen
 from tui.app.screens.review import ReviewScreen
@@ -36,7 +39,8 @@ class ReviewApp(App[str]):
 
     CSS_PATH = [_SCREENS / "review.tcss", _SCREENS / "lead.tcss"]
     TITLE = "followups review"
-    ENABLE_COMMAND_PALETTE = False
+    # ctrl+p: the screen's actions, a jump to a candidate, Textual's themes (tui.app.commands).
+    COMMANDS = App.COMMANDS | {CandidateJump}
 
     class DraftShown(Message):
         """A draft's detail is on screen (tests and the benchmark wait for it)."""
@@ -54,8 +58,11 @@ class ReviewApp(App[str]):
         now: datetime | None = None,
         lead: bool = False,
         export_dir: Path | None = None,
+        prefs_dir: Path | None = None,
     ):
         super().__init__()
+        # Where the reviewer's theme is remembered (tests pass a folder of their own).
+        self.theme_memory = ThemeMemory(prefs_dir)
         self.service = ReviewService(
             engine, settings, reviewer, now=now, lead=lead, export_dir=export_dir
         )
@@ -85,7 +92,16 @@ class ReviewApp(App[str]):
     def on_mount(self) -> None:
         """Apply the key remapping from [review.keys]; show the queue."""
         self.set_keymap(dict(self.settings.review.keys))
+        remembered = self.theme_memory.load()
+        if remembered in self.available_themes:
+            self.theme = remembered
+        self.theme_changed_signal.subscribe(self, lambda theme: self.theme_memory.save(theme.name))
         self.push_screen(LeadReviewScreen() if self.lead else ReviewScreen())
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's commands (Theme, Keys, Quit…) and every action of the screen."""
+        yield from super().get_system_commands(screen)
+        yield from screen_commands(screen)
 
     def on_review_app_draft_shown(self, message: DraftShown) -> None:
         """Remember the last draft shown (tests and the benchmark look at it)."""

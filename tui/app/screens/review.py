@@ -176,6 +176,10 @@ class ReviewScreen(EditFlow, QueueTools, Screen[None]):
 
     # ---- loading ------------------------------------------------------------------------
 
+    def jump_to(self, draft_id: int) -> None:
+        """Show a draft of the current queue (the palette's candidate jump)."""
+        self.load_page(draft_id - 1, cursor=0)
+
     @work(exclusive=True, group="page", exit_on_error=False)
     async def load_page(
         self, after_id: int | None, *, before_id: int | None = None, cursor: int = 0

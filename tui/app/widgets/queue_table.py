@@ -24,7 +24,7 @@ FLAGS_WIDTH = 14
 COLUMNS = (
     ("mark", " ", 1),
     ("candidate", "candidate", 17),
-    ("role", "role", 12),
+    ("role", "role", 10),
     ("recruiter", "recruiter", 9),
     ("age", "age", 3),
     ("flags", "flags", FLAGS_WIDTH),
@@ -97,7 +97,7 @@ def cells(row: QueueRow, now: datetime, marked: bool) -> list[Text]:
     return [
         Text("●" if marked else " ", style="bold cyan"),
         Text(one_line(row.candidate_name, 17)),
-        Text(one_line(row.role_title or row.channel, 12)),
+        Text(one_line(row.role_title or row.channel, 10)),
         Text(one_line(row.recruiter or "-", 9)),
         Text(age(row.initial_at or row.created_at, now)),
         flag_words(row.flags, FLAGS_WIDTH),
