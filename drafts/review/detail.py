@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, and_, cast, select
+from sqlalchemy import String, and_, cast, func, select
 from sqlalchemy.engine import Connection
 
 from drafts.review.queue import DEC, PAGE, C, D, F, R, T, matches
@@ -133,13 +133,8 @@ class SuppressedRow:
     flags: tuple[Flag, ...]
 
 
-def load_suppressed(
-    conn: Connection, search: str | None = None, *, after: str | None = None, limit: int = PAGE
-) -> list[SuppressedRow]:
-    """Threads without a draft (suppressed, followed up, waiting), paged by thread id."""
+def _suppressed_clauses(search: str | None) -> list[Any]:
     clauses: list[Any] = [T.c.state != "drafted"]
-    if after is not None:
-        clauses.append(T.c.thread_id > after)
     if search:
         clauses.append(
             matches(
@@ -155,6 +150,26 @@ def load_suppressed(
                 cast(T.c.reasons, String),
             )
         )
+    return clauses
+
+
+def _suppressed_source() -> Any:
+    return T.join(C, C.c.candidate_id == T.c.candidate_id).outerjoin(R, R.c.role_id == T.c.role_id)
+
+
+def count_suppressed(conn: Connection, search: str | None = None) -> int:
+    """How many threads have no draft (under the search): the Why not? screen's count."""
+    query = select(func.count()).select_from(_suppressed_source())
+    return conn.execute(query.where(and_(True, *_suppressed_clauses(search)))).scalar_one()
+
+
+def load_suppressed(
+    conn: Connection, search: str | None = None, *, after: str | None = None, limit: int = PAGE
+) -> list[SuppressedRow]:
+    """Threads without a draft (suppressed, followed up, waiting), paged by thread id."""
+    clauses = _suppressed_clauses(search)
+    if after is not None:
+        clauses.append(T.c.thread_id > after)
     rows = conn.execute(
         select(
             T.c.thread_id,
@@ -166,9 +181,7 @@ def load_suppressed(
             T.c.state,
             T.c.reasons,
         )
-        .select_from(
-            T.join(C, C.c.candidate_id == T.c.candidate_id).outerjoin(R, R.c.role_id == T.c.role_id)
-        )
+        .select_from(_suppressed_source())
         .where(and_(True, *clauses))
         .order_by(T.c.thread_id)
         .limit(limit)

@@ -13,7 +13,13 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 
 from drafts import review
-from drafts.review.detail import DraftDetail, SuppressedRow, load_detail, load_suppressed
+from drafts.review.detail import (
+    DraftDetail,
+    SuppressedRow,
+    count_suppressed,
+    load_detail,
+    load_suppressed,
+)
 from drafts.review.lead_desk import LeadDesk
 from drafts.review.leases import claim_in
 from drafts.review.progress import Progress, last_decision_id, sitting_progress
@@ -159,10 +165,15 @@ class ReviewService(LeadDesk):
         with self.engine.connect() as conn:
             return filter_choices(conn)
 
-    def fetch_suppressed(self, search: str | None) -> list[SuppressedRow]:
-        """Threads with no follow-up, for Why not?."""
+    def fetch_suppressed(self, search: str | None, after: str | None = None) -> list[SuppressedRow]:
+        """A page of the threads with no follow-up, for Why not? (after a thread id)."""
         with self.engine.connect() as conn:
-            return load_suppressed(conn, search)
+            return load_suppressed(conn, search, after=after)
+
+    def count_suppressed(self, search: str | None) -> int:
+        """How many threads Why not? lists under the search."""
+        with self.engine.connect() as conn:
+            return count_suppressed(conn, search)
 
     def decide_approve(self, draft_id: int, version: int, ms: int, codes: list[str]) -> None:
         """Approve one draft as seen."""

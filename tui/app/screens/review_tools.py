@@ -180,4 +180,5 @@ class QueueTools:
 
     def action_why_not(self) -> None:
         """Threads that got no follow-up, with reasons and evidence."""
-        self.app.push_screen(WhyNotScreen(self.rapp.service.fetch_suppressed))
+        service = self.rapp.service
+        self.app.push_screen(WhyNotScreen(service.fetch_suppressed, service.count_suppressed))
