@@ -44,6 +44,14 @@ def test_one_draft_per_candidate_keeps_the_newest_thread_and_holds_the_rest():
     assert [f.code for f in held["c-1:r-1:inmail"].warnings] == ["other_threads"]
 
 
+def test_threads_to_draft_come_oldest_initial_message_first_across_candidates():
+    newer = _thread("c-2:r-1:inmail", 9)
+    newer = dataclasses.replace(newer, thread=dataclasses.replace(newer.thread, candidate_id="c-2"))
+    older = _thread("c-1:r-1:inmail", 20)
+    chosen, held = one_draft_per_candidate([newer, older], {})
+    assert chosen == [older, newer] and held == {}
+
+
 def test_a_draft_on_its_way_holds_every_due_thread_of_the_candidate():
     due = _thread("c-1:r-1:inmail", 9)
     chosen, held = one_draft_per_candidate([due], {"c-1": ["c-1:r-9:email"]})
