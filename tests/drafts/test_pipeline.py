@@ -9,7 +9,8 @@ from builders import DAY, NOW, context, touch
 
 from drafts.lifecycle import body_hash
 from drafts.rules.answers import Reason
-from drafts.rules.pipeline import Pace, may_draft, may_send, one_draft_per_candidate
+from drafts.rules.flags import BLOCK, WARN, Flag
+from drafts.rules.pipeline import Pace, may_draft, may_review, may_send, one_draft_per_candidate
 
 
 def test_a_blocked_thread_answers_with_its_blocking_flags_only():
@@ -93,3 +94,24 @@ def test_pacing_holds_an_approved_draft_with_a_time_it_may_go():
     (hold,) = answer.holds
     assert hold.code == Reason.DAILY_LIMIT and hold.not_before > NOW
     assert not answer.cancels
+
+
+def test_review_shows_stored_warnings_and_adds_each_new_one_once():
+    stored = [
+        Flag("other_threads", WARN, "drafted on r-1 only", {}),
+        Flag("llm_length", WARN, "long", {}),
+        Flag("replied", BLOCK, "stored block from drafting time", {}),
+    ]
+    ctx = context(company="Globex", title=None, role_status="closed")
+    answer = may_review(ctx, "Hi [Name], and again [Name]", stored)
+
+    codes = [f.code for f in answer.warnings]
+    # Stored warnings first (a stored block is not a warning), then what applies now, once.
+    assert codes == ["other_threads", "llm_length", "role_closed", "competitor", "placeholder"]
+    assert answer.blocking == []  # blocks are asked now, never read from storage
+
+
+def test_review_does_not_repeat_a_warning_it_already_stored():
+    stored = [Flag("competitor", WARN, "stored at drafting", {})]
+    answer = may_review(context(company="Globex"), "Hi Ada", stored)
+    assert [(f.code, f.message) for f in answer.warnings] == [("competitor", "stored at drafting")]
