@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC
+from datetime import UTC, datetime
 
 from builders import DAY, NOW, context, touch
 
@@ -115,3 +115,13 @@ def test_review_does_not_repeat_a_warning_it_already_stored():
     stored = [Flag("competitor", WARN, "stored at drafting", {})]
     answer = may_review(context(company="Globex"), "Hi Ada", stored)
     assert [(f.code, f.message) for f in answer.warnings] == [("competitor", "stored at drafting")]
+
+
+def test_an_out_of_office_reply_holds_until_the_return_day_and_not_after():
+    auto = touch("tp-a", NOW - DAY, subject="Out of office", body="Back on 20 November.")
+    ctx = context(auto)
+    (hold,) = may_send(_approved(), ctx, _pace(ctx)).holds
+    assert hold.code == Reason.OUT_OF_OFFICE and hold.not_before == datetime(2025, 11, 20)
+
+    back = context(auto, now=datetime(2025, 11, 20), age=13 * DAY)  # the reply after it
+    assert may_send(_approved(), back, _pace(back)).holds == []
