@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 COMPARE_SWAP = {
     ast.Lt: ("<", "<="),
@@ -344,10 +344,17 @@ def find_mutants(source: str) -> list[Mutant]:
     finder = _Finder(source)
     finder.visit(ast.parse(source))
     mutants = []
+    seen: dict[tuple[int, str], int] = {}
     for mutant in sorted(finder.found, key=lambda m: (m.start, m.kind, m.description)):
         try:
             ast.parse(mutant.apply(source))
         except SyntaxError:
             continue
+        # The same change twice on one line (two `[0]`s) gets a number: its key stays unique.
+        count = seen[(mutant.line, mutant.description)] = (
+            seen.get((mutant.line, mutant.description), 0) + 1
+        )
+        if count > 1:
+            mutant = replace(mutant, description=f"{mutant.description} #{count}")
         mutants.append(mutant)
     return mutants
