@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import func, select
@@ -22,13 +23,29 @@ def flag_dict(row) -> dict[str, Any]:
     }
 
 
-def list_threads(conn: Connection, *, state: str | None = None) -> list[dict[str, Any]]:
-    """Every thread with its state, reasons and (for suppressed ones) the evidence."""
+def candidate_names(conn: Connection, ids: Iterable[str] | None = None) -> dict[str, str]:
+    """Candidate id -> full name (untrusted text), for lists that show names beside ids."""
+    c = models.Candidate.__table__
+    query = select(c.c.candidate_id, c.c.full_name)
+    if ids is not None:
+        query = query.where(c.c.candidate_id.in_(sorted(set(ids))))
+    return dict(conn.execute(query).all())
+
+
+def list_threads(
+    conn: Connection, *, state: str | None = None, candidate_id: str | None = None
+) -> list[dict[str, Any]]:
+    """Every thread (of one candidate, in one state) with its state, reasons and evidence."""
     t = models.Thread.__table__
     query = select(t).order_by(t.c.candidate_id, t.c.role_id, t.c.channel)
     if state:
         query = query.where(t.c.state == state)
+    if candidate_id:
+        query = query.where(t.c.candidate_id == candidate_id)
     threads = conn.execute(query).mappings().all()
+    names = candidate_names(
+        conn, [row["candidate_id"] for row in threads] if candidate_id else None
+    )
     flag = models.Flag.__table__
     grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in conn.execute(select(flag).where(flag.c.draft_id.is_(None))).mappings():
@@ -37,6 +54,7 @@ def list_threads(conn: Connection, *, state: str | None = None) -> list[dict[str
         {
             "thread_id": row["thread_id"],
             "candidate_id": row["candidate_id"],
+            "candidate_name": names.get(row["candidate_id"]),
             "role_id": row["role_id"],
             "recruiter": row["recruiter"],
             "channel": row["channel"],
@@ -52,12 +70,13 @@ def list_threads(conn: Connection, *, state: str | None = None) -> list[dict[str
     ]
 
 
-def draft_dict(row, flags: list[dict[str, Any]]) -> dict[str, Any]:
+def draft_dict(row, flags: list[dict[str, Any]], name: str | None = None) -> dict[str, Any]:
     """A draft as the contract's JSON shape (plus what a script would want next)."""
     return {
         "id": row["id"],
         "thread_id": row["thread_id"],
         "candidate_id": row["candidate_id"],
+        "candidate_name": name,
         "role_id": row["role_id"],
         "recruiter": row["recruiter"],
         "channel": row["channel"],
@@ -94,7 +113,10 @@ def list_drafts(conn: Connection, *, status: str | None = None) -> list[dict[str
         grouped[row["draft_id"]].append(flag_dict(row))
     for items in grouped.values():
         items.sort(key=lambda f: (f["severity"] != "block", f["code"]))
-    return [draft_dict(row, grouped.get(row["id"], [])) for row in rows]
+    names = candidate_names(conn)
+    return [
+        draft_dict(row, grouped.get(row["id"], []), names.get(row["candidate_id"])) for row in rows
+    ]
 
 
 def basic_stats(conn: Connection) -> dict[str, Any]:

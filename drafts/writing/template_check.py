@@ -95,8 +95,12 @@ def _usable(name: str) -> bool:
     return len(parts) == 3 and parts[0] == "roles" and Path(parts[2]).stem in CHANNELS
 
 
-def check_templates(settings: Settings) -> list[dict[str, Any]]:
-    """One result per template: {template, ok, error, flags}, flags being warning texts."""
+def check_templates(settings: Settings, role_ids: set[str] | None = None) -> list[dict[str, Any]]:
+    """One result per template: {template, ok, error, flags}, flags being warning texts.
+
+    With `role_ids` (the roles a store holds: `templates check --db`), a role's template
+    for a role the store does not know is a warning: it would never be used.
+    """
     book = TemplateBook(settings)
     names, unused = template_names(settings)
     results = []
@@ -112,6 +116,8 @@ def check_templates(settings: Settings) -> list[dict[str, Any]]:
             result.update(ok=False, error=str(problem))
         else:
             result["flags"] = [f"{f.code}: {f.message}" for f in text_flags(rendered.body)]
+        if role_ids is not None and role_id is not None and role_id not in role_ids:
+            result["flags"].append(f"never used: the store has no role {role_id!r}")
         results.append(result)
     for name in unused:
         results.append(

@@ -38,6 +38,13 @@ def table(*columns: str) -> Table:
     return grid
 
 
+def named(name: str | None, candidate_id: str | None) -> str | None:
+    """A candidate as a person reads them: "Ada Park (c-1)"; the id alone when unknown."""
+    if candidate_id is None:
+        return None
+    return f"{name} ({candidate_id})" if name else candidate_id
+
+
 def cells(*values) -> list[Text]:
     """Values as literal text cells."""
     from rich.text import Text
@@ -51,6 +58,9 @@ def threads_list(
         str | None,
         typer.Option(help="Only threads in this state: waiting, drafted, suppressed, followed_up."),
     ] = None,
+    candidate: Annotated[
+        str | None, typer.Option("--candidate", help="Only this candidate's threads (an id).")
+    ] = None,
     json_: JsonOption = False,
     db: DbOption = None,
     config: ConfigOption = None,
@@ -63,13 +73,21 @@ def threads_list(
         raise FollowupsError(f"--state must be one of {', '.join(models.THREAD_STATES)}")
     context = open_context(ctx, db, config)
     with context.engine.connect() as conn:
-        threads = list_threads(conn, state=state)
+        threads = list_threads(conn, state=state, candidate_id=candidate)
     if json_:
         print_json(threads)
         return
-    grid = table("thread", "recruiter", "state", "reasons")
+    grid = table("thread", "candidate", "recruiter", "state", "reasons")
     for t in threads:
-        grid.add_row(*cells(t["thread_id"], t["recruiter"], t["state"], ", ".join(t["reasons"])))
+        grid.add_row(
+            *cells(
+                t["thread_id"],
+                t["candidate_name"],
+                t["recruiter"],
+                t["state"],
+                ", ".join(t["reasons"]),
+            )
+        )
     out.print(grid)
     out.print(f"{len(threads)} threads")
 
@@ -104,7 +122,7 @@ def drafts_list(
         grid.add_row(
             *cells(
                 d["id"],
-                d["candidate_id"],
+                named(d["candidate_name"], d["candidate_id"]),
                 d["role_id"],
                 d["recruiter"],
                 d["channel"],
@@ -241,6 +259,7 @@ def audit(
     from sqlalchemy import select
 
     from store import models
+    from store.queries import candidate_names
 
     context = open_context(ctx, db, config)
     d = models.Decision.__table__
@@ -251,15 +270,24 @@ def audit(
         query = query.where(d.c.at >= parse_now(since))
     with context.engine.connect() as conn:
         rows = [dict(r) for r in conn.execute(query).mappings()]
+        names = candidate_names(conn, [r["candidate_id"] for r in rows if r["candidate_id"]])
     for row in rows:
         row["at"] = iso(row["at"])
+        row["candidate_name"] = names.get(row["candidate_id"])
     if json_:
         print_json(rows)
         return
     grid = table("at", "actor", "action", "draft", "candidate", "reason")
     for r in rows:
         grid.add_row(
-            *cells(r["at"], r["actor"], r["action"], r["draft_id"], r["candidate_id"], r["reason"])
+            *cells(
+                r["at"],
+                r["actor"],
+                r["action"],
+                r["draft_id"],
+                named(r["candidate_name"], r["candidate_id"]),
+                r["reason"],
+            )
         )
     out.print(grid)
     out.print(f"{len(rows)} entries")

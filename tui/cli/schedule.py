@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -13,6 +14,7 @@ from tui.cli.common import (
     JsonOption,
     NowOption,
     err,
+    globals_of,
     open_context,
     out,
     parse_now,
@@ -113,12 +115,25 @@ def _renderer(settings):
 def templates_check(
     ctx: typer.Context,
     json_: JsonOption = False,
+    db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """Render every template against sample data and report errors."""
+    """Render every template against sample data and report errors (with --db, also
+    warn about role templates for roles the store does not have)."""
     from drafts.writing.template_check import check_templates
 
-    results = check_templates(ctx_settings(ctx, config))
+    role_ids = None
+    # Only a store named (--db, before or after the command, or $FOLLOWUPS_DB): checking
+    # templates must never create the default store as a side effect.
+    if db or globals_of(ctx).db or os.environ.get("FOLLOWUPS_DB"):
+        from sqlalchemy import select
+
+        from store import models
+
+        context = open_context(ctx, db, config)
+        with context.engine.connect() as conn:
+            role_ids = set(conn.execute(select(models.Role.role_id)).scalars())
+    results = check_templates(ctx_settings(ctx, config), role_ids)
     if json_:
         print_json(results)
     else:
