@@ -22,6 +22,7 @@ import sqlite3
 import sys
 import tempfile
 import time
+import unicodedata
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -86,6 +87,12 @@ def sentence(rng: random.Random, words: int) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(words))
 
 
+def ascii_local(name: str) -> str:
+    """A name as an address's local part: our SMTP path refuses non-ASCII there (José -> jose)."""
+    decomposed = unicodedata.normalize("NFKD", name.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def generate(folder: Path, touchpoints: int, seed: int) -> dict[str, int]:
     """Write a synthetic export; returns the row count of each file."""
     rng = random.Random(seed)
@@ -117,7 +124,7 @@ def generate(folder: Path, touchpoints: int, seed: int) -> dict[str, int]:
                 f"cand-{i:07d}",
                 f"{first} {last}",
                 "" if rng.random() < 0.5 else first,
-                f"{first.lower()}.{last.lower()}{i}@example.com",
+                f"{ascii_local(first)}.{ascii_local(last)}{i}@example.com",
                 f"https://www.linkedin.com/in/{first.lower()}-{last.lower()}-{i}/",
                 rng.choice(COMPANIES),
                 "Engineer",

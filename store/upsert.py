@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import JSON, Text, cast, func, or_
 from sqlalchemy.engine import Connection
 
 from store import FollowupsError
@@ -61,14 +61,19 @@ def upsert(
     ]
     statement = insert(table)
     if update_columns:
+        new_values = {
+            name: func.coalesce(statement.excluded[name], table.c[name])
+            if keep_stored_when_null
+            else statement.excluded[name]
+            for name in update_columns
+        }
         statement = statement.on_conflict_do_update(
             index_elements=keys,
-            set_={
-                name: func.coalesce(statement.excluded[name], table.c[name])
-                if keep_stored_when_null
-                else statement.excluded[name]
-                for name in update_columns
-            },
+            set_=new_values,
+            # Only rows whose values change are written: a re-import of an unchanged
+            # export rewrites nothing, so no index is touched and no trigger marks the row
+            # as changed for the incremental schedule.
+            where=or_(*(_differs(table.c[name], value) for name, value in new_values.items())),
         )
     else:
         statement = statement.on_conflict_do_nothing(index_elements=keys)
@@ -80,6 +85,14 @@ def upsert(
             for row in rows[start : start + BATCH]
         ]
         conn.execute(statement, batch)
+
+
+def _differs(stored, new_value):
+    """stored IS DISTINCT FROM new_value (NULL-safe); JSON compared as its text, since
+    PostgreSQL's json type has no equality (a reformatted equal value is just rewritten)."""
+    if isinstance(stored.type, JSON):
+        return cast(stored, Text).is_distinct_from(cast(new_value, Text))
+    return stored.is_distinct_from(new_value)
 
 
 def _default(column) -> Any:
