@@ -78,6 +78,8 @@ def hidden_characters(value: str) -> list[str]:
     controls, format characters (zero-width, bidi, soft hyphen, tags), unassigned and
     private-use code points, line/paragraph separators, every space but U+0020, and the
     blank letters INVISIBLE lists (Hangul fillers)."""
+    if value.isascii() and value.isprintable():
+        return []  # nearly every id of an export: nothing below can match printable ASCII
     found = {
         c
         for c in value
