@@ -53,6 +53,8 @@ class SendReport:
     now: datetime
     dry_run: bool
     transports: dict[str, str | None]
+    # Where each channel's messages go ("outbox /path", "smtp host:port"), said at the end.
+    destinations: dict[str, str | None] = field(default_factory=dict)
     automation_on: bool = True
     # Set when this run stopped itself before a message that would pass the volume alarm.
     volume_alarm: Stop | None = None
@@ -72,6 +74,7 @@ class SendReport:
             "automation": "on" if self.automation_on else "off",
             "now": iso(self.now),
             "transports": self.transports,
+            "destinations": self.destinations,
             "counts": dict(sorted(self.counts().items())),
             "sent": self.counts().get("sent", 0),
             "stopped": str(self.volume_alarm.code) if self.volume_alarm else None,
@@ -224,11 +227,12 @@ class Sender:
 
     def run(self) -> SendReport:
         """Sweep, then claim and deliver batch after batch until nothing due is left."""
-        names = {}
+        names, destinations = {}, {}
         for channel in THREAD_CHANNELS:
             transport = self.transports.get(channel)
             names[channel] = transport.name if transport else None
-        report = SendReport(self.now, self.dry_run, names)
+            destinations[channel] = getattr(transport, "destination", names[channel])
+        report = SendReport(self.now, self.dry_run, names, destinations=destinations)
         self._report = report
         _ACTIVE_RUNS.add(self.run_id)
         try:

@@ -169,6 +169,11 @@ class SmtpTransport:
             )
         self._conn: smtplib.SMTP | None = None
 
+    @property
+    def destination(self) -> str:
+        """Where messages go, for the run's last lines (never a credential)."""
+        return f"smtp {self.settings.host}:{self.settings.port}"
+
     def _connection(self) -> smtplib.SMTP:
         if self._conn is not None:
             return self._conn
@@ -277,6 +282,11 @@ class OutboxTransport:
 
     def __init__(self, folder: Path):
         self.folder = folder
+
+    @property
+    def destination(self) -> str:
+        """Where messages go: the folder to paste them from."""
+        return f"outbox {self.folder.resolve()}"
 
     def deliver(self, message: Outgoing) -> Outcome:
         """Write the .eml atomically (temp file, fsync, rename), then append to the index."""

@@ -118,9 +118,13 @@ def import_cmd(
     --now is the moment recorded for the candidates' statuses this import sees.
     """
     from store.importer import import_export
+    from tui.cli.progress import import_progress
 
     context = open_context(ctx, db, config, create=True)
-    report = import_export(context.engine, directory, dry_run=dry_run, now=parse_now(now))
+    with import_progress() as say:
+        report = import_export(
+            context.engine, directory, dry_run=dry_run, now=parse_now(now), progress=say
+        )
     for warning in report.warnings:
         err.print(f"warning: {warning}")
     verb = "would import" if dry_run else "imported"

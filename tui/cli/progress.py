@@ -33,3 +33,14 @@ def progress_bars(enabled: bool | None = None) -> Iterator[Phase | None]:
 
     with bars:
         yield start
+
+
+@contextmanager
+def import_progress(enabled: bool | None = None) -> Iterator[Callable[[str], None] | None]:
+    """Yield `say(phase)` that shows the phase an import is in on one transient line, or
+    None off a terminal (cron logs stay clean)."""
+    if not (on_terminal() if enabled is None else enabled):
+        yield None
+        return
+    with err.console.status("import: starting") as status:
+        yield lambda phase: status.update(f"import: {phase}")

@@ -24,6 +24,7 @@ from tui.cli.common import (
     print_json,
     reviewer_name,
 )
+from tui.cli.progress import progress_bars
 from tui.cli.sync import run_sync
 
 if TYPE_CHECKING:
@@ -78,7 +79,11 @@ def print_report(report: SendReport, *, detail_limit: int = 20) -> None:
                 if item["outcome"] == outcome:
                     by_channel[item["channel"]] = by_channel.get(item["channel"], 0) + 1
             for channel, count in sorted(by_channel.items()):
-                how = report.transports.get(channel) or "no transport: dry run"
+                how = (
+                    report.destinations.get(channel)
+                    or report.transports.get(channel)
+                    or "no transport: dry run"
+                )
                 out.print(f"  {channel}: {count} via {how}")
             continue
         shown = [i for i in report.items if i["outcome"] == outcome]
@@ -209,15 +214,19 @@ def send(
             print_json(plan.as_json() | {"dry_run": False, "sent": 0, "confirmed": False})
         err.print("not confirmed: nothing was sent (add --yes to send without asking)")
         raise typer.Exit(NOT_CONFIRMED_EXIT)
-    report = Sender(
-        context.engine,
-        context.settings,
-        moment,
-        transports=transports,
-        actor=actor,
-        limit=limit,
-        allow_spike=allow_spike,
-    ).run()
+    with progress_bars(enabled=None if not json_ else False) as bars:
+        # A bar on a terminal, one step per draft the plan listed (held ones included).
+        advance = bars("sending", len(plan.items)) if bars else None
+        report = Sender(
+            context.engine,
+            context.settings,
+            moment,
+            transports=transports,
+            actor=actor,
+            limit=limit,
+            allow_spike=allow_spike,
+            on_progress=(lambda _item: advance(1)) if advance else None,
+        ).run()
     if not json_:
         out.print("---")
     _finish(report, json_)
