@@ -1,7 +1,7 @@
 """What every command shares: the --db/--config options, the opened store, the consoles.
 
 Imported by every command module before any command runs, so `followups --help` pays for
-it: it imports typer, rich and store.text only. The store, SQLAlchemy and the config's
+it: it imports typer only. Rich, the store, SQLAlchemy and the config's
 pydantic models load when a command opens them.
 """
 
@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from store import FollowupsError
-from store.text import clean
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -147,6 +146,8 @@ def reviewer_name(explicit: str | None = None) -> str:
     A name with control characters is refused, not cleaned: the audit log must record
     who decided exactly as they will be shown, and an escape sequence is never a name.
     """
+    from store.text import clean
+
     for source, value in (
         ("--as", explicit),
         ("$FOLLOWUPS_USER", os.environ.get("FOLLOWUPS_USER")),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -30,6 +29,8 @@ def demo(
     Use a store of its own (e.g. --db demo.db): the demo refuses to mix made-up people into
     a store that already holds others, unless --force.
     """
+    import tempfile
+
     from demo.config import DEMO_CONFIG
     from demo.marker import mark_as_demo, refuse_real_store
     from drafts.writing.scheduler import schedule

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from store import FollowupsError
-from store.clock import iso
 from store.enums import Severity
 from store.spreadsheet import write_rows
 from tui.cli.common import (
@@ -259,6 +258,7 @@ def audit(
     from sqlalchemy import select
 
     from store import models
+    from store.clock import iso
     from store.queries import candidate_names
 
     context = open_context(ctx, db, config)

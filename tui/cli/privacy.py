@@ -7,8 +7,6 @@ from typing import Annotated
 
 import typer
 
-from store.clock import iso
-from store.text import quoted
 from tui.cli.common import (
     ConfigOption,
     DbOption,
@@ -34,6 +32,7 @@ def person(
 ) -> None:
     """Everything the store holds about one person (to answer an access request)."""
     from store.person import person_record
+    from store.text import quoted
 
     context = open_context(ctx, db, config)
     with context.engine.connect() as conn:
@@ -87,6 +86,7 @@ def forget_cmd(
 
     from drafts.sending.outbox_files import outbox_files_for
     from store import FollowupsError, models
+    from store.clock import iso
     from store.erasure import forget, outline
 
     context = open_context(ctx, db, config)

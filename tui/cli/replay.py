@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from store import FollowupsError
-from store.text import quoted
 from tui.cli.common import ConfigOption, DbOption, JsonOption, open_context, out, print_json
 from tui.cli.progress import progress_bars
 from tui.glyphs import sparkline
@@ -23,6 +22,8 @@ DIFFERENCES_SHOWN = 40
 
 def parse_day(option: str, value: str) -> date:
     """A day as YYYY-MM-DD, or one clear line naming the option."""
+    from store.text import quoted
+
     try:
         return date.fromisoformat(value.strip())
     except ValueError:

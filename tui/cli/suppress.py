@@ -7,8 +7,6 @@ from typing import Annotated
 import typer
 
 from store import FollowupsError
-from store.clock import iso
-from store.text import AddressError, check_address, clean, quoted
 from tui.cli.common import (
     ConfigOption,
     DbOption,
@@ -47,6 +45,7 @@ def suppress_add(
 
     from store import models
     from store.suppressions import MIN_KEY_CHARS, add_entry
+    from store.text import AddressError, check_address, clean, quoted
 
     given = [v for v in (candidate, email, linkedin) if v]
     if len(given) != 1:
@@ -93,6 +92,7 @@ def suppress_list(
     config: ConfigOption = None,
 ) -> None:
     """Every entry: what it matches, why, where it came from, who added it and when."""
+    from store.clock import iso
     from store.suppressions import MIN_KEY_CHARS, list_entries
 
     context = open_context(ctx, db, config)
