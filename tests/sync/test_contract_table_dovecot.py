@@ -78,3 +78,9 @@ def test_every_row_of_the_table_through_dovecot(sqlite_engine, tmp_path, dovecot
     assert state["c-delay"] == ("drafted", set())
     assert state["c-hand"][0] == "drafted" and "recent_contact" in state["c-hand"][1]
     assert state["c-quiet"] == ("drafted", set())
+
+    # "Why did this person get nothing?", asked by a person: the evidence names the mail.
+    why = cli("threads", "list", *args, "--candidate", "c-reply")
+    assert why.returncode == 0, why.stderr
+    assert "replied:" in why.stdout
+    assert "mail in sam/INBOX, Message-ID <reply@example.test>" in why.stdout

@@ -89,6 +89,35 @@ def threads_list(
         )
     out.print(grid)
     out.print(f"{len(threads)} threads")
+    if candidate:
+        _print_evidence(threads)
+
+
+def _print_evidence(threads: list[dict]) -> None:
+    """For one person: each flag's message and where its evidence came from.
+
+    "Why did this person get nothing?" is answered with the touchpoint, and for mail the
+    mailbox, folder and Message-ID a recruiter can search their mail client for.
+    """
+    for t in threads:
+        for flag in t.get("flags", []):
+            out.print(f"{t['thread_id']}  {flag['code']}: {flag['message']}")
+            if where := _evidence_source(flag.get("evidence") or {}):
+                out.print(f"    {where}")
+
+
+def _evidence_source(evidence: dict) -> str:
+    """Where a flag's evidence came from, in one line (empty when it names nothing)."""
+    parts = []
+    if evidence.get("source") == "mailbox":
+        parts.append(f"mail in {evidence.get('mailbox')}/{evidence.get('folder')}")
+    if evidence.get("message_id"):
+        parts.append(f"Message-ID <{evidence['message_id']}>")
+    if evidence.get("touchpoint_id"):
+        parts.append(f"touchpoint {evidence['touchpoint_id']}")
+    if evidence.get("occurred_at"):
+        parts.append(f"at {evidence['occurred_at']}")
+    return ", ".join(parts)
 
 
 def drafts_list(
