@@ -215,3 +215,18 @@ async def test_progress_moves_with_each_decision_and_quit_says_what_is_next(make
     )
     assert draft(store_engine, first)["status"] == "approved"
     assert draft(store_engine, second)["status"] == "pending"
+
+
+async def test_the_lead_spot_check_stacks_below_120_columns_too(make_lead_app):
+    app = make_lead_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        screen = app.screen
+        assert screen.has_class("narrow")
+        table, pane = (
+            screen.query_one("#spot-table").region,
+            screen.query_one("#spot-detail-scroll"),
+        )
+        assert table.bottom <= pane.region.y and pane.region.width >= 70

@@ -12,7 +12,7 @@ import dataclasses
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -26,6 +26,7 @@ from drafts.rules.flags import Flag
 from drafts.sending.writes import touchpoint_id
 from store import FollowupsError
 from tui.app.dialogs.lead import ConcernNoteScreen, ConcernsScreen
+from tui.app.screens.review import NARROW_COLUMNS
 from tui.app.widgets.detail_view import render_detail
 from tui.safe_text import one_line, safe
 
@@ -126,7 +127,15 @@ class SpotCheckScreen(Screen[None]):
         for key, label, width in COLUMNS:
             table.add_column(label, key=key, width=width)
         table.focus()
+        self._fit(self.size.width)
         self.load_sample()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Below NARROW_COLUMNS the sample goes above the draft, as on the review screen."""
+        self._fit(event.size.width)
+
+    def _fit(self, width: int) -> None:
+        self.set_class(0 < width < NARROW_COLUMNS, "narrow")
 
     def tell(self, message: str, severity: str = "information") -> None:
         """A notification built from data: never markup."""
