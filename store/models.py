@@ -349,3 +349,35 @@ class Setting(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=100)
     value: str
+
+
+class ScheduleMark(SQLModel, table=True):
+    """Something the scheduler's decisions read has changed since its last run.
+
+    Written by database triggers (migration 0007) on every table the rules read, so no
+    writer, present or future, can forget to say what it touched; `schedule` consumes the
+    marks and decides again only the candidates they name (drafts/writing/incremental.py).
+    ``kind`` says what ``value`` is: a candidate id, an address, a LinkedIn URL, a role
+    or a recruiter.
+    """
+
+    __tablename__ = "schedule_mark"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=20)
+    value: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class ScheduleState(SQLModel, table=True):
+    """When `schedule` last decided and with which config: the start of the next run's window.
+
+    One row (``name`` "schedule"). A thread whose answer can change by time alone (due,
+    too late, a hold's end) between ``decided_at`` and the next run's moment is decided
+    again; a config whose hash differs from ``config_hash`` decides everything.
+    """
+
+    __tablename__ = "schedule_state"
+
+    name: str = Field(primary_key=True, max_length=40)
+    decided_at: datetime = Field(sa_type=DateTime())
+    config_hash: str = Field(max_length=64)

@@ -69,6 +69,9 @@ class ScheduleReport:
     held_by_cap: int = 0
     cap: int = 0
     drafts: list[dict[str, Any]] = field(default_factory=list)
+    # Whether every thread was decided, and how many were (drafts.writing.incremental).
+    full: bool = True
+    decided: int = 0
 
     def as_json(self) -> dict[str, Any]:
         """The contract's `schedule --json` document, plus detail."""
@@ -88,6 +91,8 @@ class ScheduleReport:
             "dry_run": self.dry_run,
             "now": iso(self.now),
             "drafts": self.drafts if self.dry_run else [],
+            "full": self.full,
+            "decided": self.decided,
         }
 
 

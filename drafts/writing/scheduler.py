@@ -32,6 +32,7 @@ from sqlalchemy.engine import Connection
 from drafts import lifecycle
 from drafts.rules.context import MissingInitialMessage, ThreadView, load_snapshot, thread_columns
 from drafts.rules.pipeline import automation_stop, draft_flags, one_draft_per_candidate
+from drafts.writing import incremental
 from drafts.writing.decided import (
     DUE,
     Decided,
@@ -85,8 +86,10 @@ def schedule(
     renderer: Renderer | None = None,
     progress: Callable[[str, int], Callable[[int], None]] | None = None,
     actor: str = "scheduler",
+    full: bool = False,
 ) -> ScheduleReport:
-    """Decide every thread at `now`; create drafts for the due ones. See the module doc."""
+    """Decide the threads whose answer can have changed (every one with `full`) at `now`;
+    create drafts for the due ones. See the module doc and drafts.writing.incremental."""
     report = ScheduleReport(now=now, dry_run=dry_run, cap=settings.limits.drafts_per_run)
     options = {"sample": sample, "limit": limit, "seed": seed, "actor": actor}
     phase = progress or (lambda _label, _total: lambda _n: None)
@@ -97,7 +100,8 @@ def schedule(
             if automation_stop(conn) is not None:
                 report.automation_on = False
                 return report
-            plan = _plan(conn, settings, report, options, phase)
+            reach = incremental.scope(conn, settings, now, full=full, consume=False)
+            plan = _plan(conn, settings, report, options, phase, reach)
         rendered = renderer.render_all(
             [d.ctx for d in plan.due], phase("writing drafts", len(plan.due))
         )
@@ -112,7 +116,12 @@ def schedule(
             if automation_stop(conn) is not None:
                 report.automation_on = False  # switched off while drafting
                 return report
-            return _write(conn, settings, plan, rendered, options, report)
+            # Marks are taken before the fresh snapshot is read: whatever changes later
+            # marks again and is decided by the next run.
+            reach = incremental.scope(conn, settings, now, full=full, consume=True)
+            report = _write(conn, settings, plan, rendered, options, report, reach)
+            incremental.record(conn, settings, now)
+            return report
 
 
 class _Plan(NamedTuple):
@@ -121,14 +130,16 @@ class _Plan(NamedTuple):
     before: dict[str, tuple]
 
 
-def _plan(conn: Connection, settings, report, options, phase) -> _Plan:
-    """Decide every thread from one snapshot, and pick the due ones to draft."""
-    snapshot = load_snapshot(conn, settings, report.now)
-    existing = _existing_drafts(conn)
+def _plan(conn: Connection, settings, report, options, phase, reach: incremental.Scope) -> _Plan:
+    """Decide the threads in reach from one snapshot, and pick the due ones to draft."""
+    ids = None if reach.full else sorted(reach.candidates or ())
+    snapshot = load_snapshot(conn, settings, report.now, ids)
+    existing = _existing_drafts(conn, ids)
     t = models.Thread.__table__
-    thread_rows = conn.execute(
-        select(*thread_columns(), t.c.state, t.c.reasons, t.c.hold_until, t.c.problem)
-    ).all()
+    query = select(*thread_columns(), t.c.state, t.c.reasons, t.c.hold_until, t.c.problem)
+    if ids is not None:
+        query = query.where(t.c.candidate_id.in_(ids))
+    thread_rows = conn.execute(query).all()
     width = len(ThreadView.__slots__)
     before = {row[0]: (row[width], row[width + 1] or [], *row[width + 2 :]) for row in thread_rows}
 
@@ -140,16 +151,22 @@ def _plan(conn: Connection, settings, report, options, phase) -> _Plan:
             decided.append(item)
         advance(1)
 
+    report.full = reach.full
+    report.decided = len(thread_rows)
+    if not reach.full:
+        incremental.count_unchanged(conn, before, report)
     due = _one_per_candidate([d for d in decided if d.state == DUE], existing, decided)
     due = _pick(due, options["sample"], options["limit"], options["seed"], report)
     return _Plan(decided, due, before)
 
 
-def _write(conn: Connection, settings, plan: _Plan, rendered, options, first) -> ScheduleReport:
+def _write(
+    conn: Connection, settings, plan: _Plan, rendered, options, first, reach
+) -> ScheduleReport:
     """Decide again from a fresh snapshot, keep the texts still valid, write (see module doc)."""
     now = first.now
     report = ScheduleReport(now=now, dry_run=False, cap=first.cap)
-    fresh = _plan(conn, settings, report, options, lambda _label, _total: lambda _n: None)
+    fresh = _plan(conn, settings, report, options, lambda _label, _total: lambda _n: None, reach)
     texts = {
         (item.thread.thread_id, item.step): (template_context(item.ctx), result)
         for item, result in zip(plan.due, rendered, strict=True)
@@ -185,11 +202,14 @@ def _key(item: Decided) -> tuple[str, list[str], datetime | None, str | None]:
     return item.state, item.reasons, item.hold_until, item.problem
 
 
-def _existing_drafts(conn: Connection) -> dict[tuple[str, int], ExistingDraft]:
+def _existing_drafts(
+    conn: Connection, ids: list[str] | None
+) -> dict[tuple[str, int], ExistingDraft]:
     d = models.FollowUpDraft.__table__
-    rows = conn.execute(
-        select(d.c.thread_id, d.c.step, d.c.id, d.c.candidate_id, d.c.status, d.c.version)
-    )
+    query = select(d.c.thread_id, d.c.step, d.c.id, d.c.candidate_id, d.c.status, d.c.version)
+    if ids is not None:
+        query = query.where(d.c.candidate_id.in_(ids))
+    rows = conn.execute(query)
     return {(r[0], r[1]): ExistingDraft(*r[2:]) for r in rows}
 
 

@@ -293,11 +293,20 @@ def drafts_of(engine: Engine) -> list[dict[str, Any]]:
         return list_drafts(conn)
 
 
+BOOKKEEPING = {"schedule_mark", "schedule_state"}
+
+
 def dump(engine: Engine) -> dict[str, list[tuple]]:
-    """Every row of every table, in primary-key order: what "the store" holds."""
+    """Every row of every table, in primary-key order: what "the store" holds.
+
+    The scheduler's bookkeeping (schedule_mark, schedule_state) says what the next run
+    must look at, not what the store holds, so it is left out.
+    """
     tables: dict[str, list[tuple]] = {}
     with engine.connect() as conn:
         for table in SQLModel.metadata.sorted_tables:
+            if table.name in BOOKKEEPING:
+                continue
             order = list(table.primary_key.columns) or list(table.columns)
             tables[table.name] = [tuple(r) for r in conn.execute(select(table).order_by(*order))]
     return tables

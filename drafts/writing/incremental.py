@@ -1,0 +1,203 @@
+"""Which threads a `schedule` run decides: every one, or only those whose answer can have changed.
+
+A thread's answer is a function of its candidate (the ATS record, its addresses, every
+touchpoint, the drafts on its threads), the suppressions and bounces that match them, the
+thread's role and recruiter, the config, and the moment. So a run decides again:
+
+- every thread of a candidate named by a mark (store.models.ScheduleMark): triggers on
+  each table the rules read write one whenever a row is added, removed or really changed,
+  whoever writes it. A suppression or bounce names an address or a LinkedIn URL, a role or
+  recruiter change names the role or recruiter: each is resolved to the candidates it
+  concerns here;
+- every thread whose answer can change by time alone since the last run's moment: it
+  became due (initial message + first_followup_after_days), too late (+ max_age_days), or
+  a hold ended (hold_until: not due, out of office). The window is closed at both ends, so
+  a bound that flips just after a run's moment is looked at again by the next run;
+- every thread the last run held for its own reasons (sample, limit, per-run cap, a text
+  that changed while drafting, a template error, a missing initial message, another due
+  thread of the same candidate).
+
+The recent-contact window also moves with time, but it only adds a warning: warnings are
+worked out again whenever a draft is written, and never change a thread's state.
+
+A candidate is the unit: the candidate rule (one draft at a time) looks across a
+candidate's threads, so all of them are decided together. A first run, `--full`, a
+changed config, a moment earlier than the last run's, or more candidates than deciding
+everything would cost, decide everything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Text, and_, cast, delete, func, or_, select
+from sqlalchemy.engine import Connection
+
+from drafts.writing.decided import ScheduleReport
+from drafts.writing.writes import CHUNK, chunks
+from store import models
+from store.config import Settings
+from store.enums import ThreadState
+from store.text import normalise_email, normalise_linkedin
+from store.upsert import upsert
+
+STATE = "schedule"
+# Reasons a waiting thread is looked at again on every run (see the module doc).
+ALWAYS = (
+    "held_by_sample",
+    "held_by_limit",
+    "held_by_run_cap",
+    "changed_while_drafting",
+    "template_error",
+    "initial_missing",
+    "other_threads",
+)
+# Past this share of the store's candidates, one full pass is cheaper than many lookups.
+FULL_SHARE = 0.25
+MAX_CANDIDATES = 20_000
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The candidates a run decides (None: every thread), and why."""
+
+    candidates: frozenset[str] | None
+    why: str
+
+    @property
+    def full(self) -> bool:
+        """Whether every thread is decided."""
+        return self.candidates is None
+
+
+def config_hash(settings: Settings) -> str:
+    """A digest of the whole config: any change to it decides every thread again."""
+    text = settings.model_dump_json()
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def scope(
+    conn: Connection, settings: Settings, now: datetime, *, full: bool, consume: bool
+) -> Scope:
+    """What this run decides. With `consume`, the marks it reads are deleted (in the run's
+    transaction: a run that fails leaves them for the next)."""
+    m = models.ScheduleMark.__table__
+    why = _full_reason(conn, settings, now, full)
+    if why is not None:
+        if consume:
+            conn.execute(delete(m))
+        return Scope(None, why)
+    if consume:
+        marks = conn.execute(delete(m).returning(m.c.kind, m.c.value)).all()
+    else:
+        marks = conn.execute(select(m.c.kind, m.c.value)).all()
+    decided_at = _state(conn)[0]
+    ids = _resolve(conn, marks) | _timed(conn, settings, decided_at, now)
+    total = conn.execute(select(func.count()).select_from(models.Candidate.__table__)).scalar()
+    if len(ids) > MAX_CANDIDATES or len(ids) > FULL_SHARE * (total or 0) + 100:
+        return Scope(None, "many changes")
+    return Scope(frozenset(ids), "changed")
+
+
+def record(conn: Connection, settings: Settings, now: datetime) -> None:
+    """Remember this run's moment and config: the next run starts from them."""
+    row = {"name": STATE, "decided_at": now, "config_hash": config_hash(settings)}
+    upsert(
+        conn, models.ScheduleState, [row], ["name"], update_columns=["decided_at", "config_hash"]
+    )
+
+
+def _state(conn: Connection) -> tuple[datetime, str] | tuple[None, None]:
+    s = models.ScheduleState.__table__
+    row = conn.execute(select(s.c.decided_at, s.c.config_hash).where(s.c.name == STATE)).first()
+    return (row[0], row[1]) if row else (None, None)
+
+
+def _full_reason(conn, settings, now, full: bool) -> str | None:
+    if full:
+        return "--full"
+    decided_at, digest = _state(conn)
+    if decided_at is None:
+        return "first run"
+    if digest != config_hash(settings):
+        return "config changed"
+    if now < decided_at:
+        return "earlier than the last run"
+    return None
+
+
+def _resolve(conn: Connection, marks: Iterable) -> set[str]:
+    """The candidates the marks concern."""
+    by_kind: dict[str, set[str]] = {}
+    for kind, value in marks:
+        by_kind.setdefault(kind, set()).add(value)
+    ids = set(by_kind.get("candidate", ()))
+    a = models.CandidateAddress.__table__
+    addresses = {normalise_email(v) for v in by_kind.get("address", ())} - {""}
+    ids |= _lookup(conn, a.c.candidate_id, a.c.address, addresses)
+    c = models.Candidate.__table__
+    linkedin = by_kind.get("linkedin", set())
+    linkedin |= {normalise_linkedin(v) for v in linkedin} - {""}
+    ids |= _lookup(conn, c.c.candidate_id, c.c.linkedin_url, linkedin)
+    t = models.Thread.__table__
+    ids |= _lookup(conn, t.c.candidate_id, t.c.role_id, by_kind.get("role", set()))
+    ids |= _lookup(conn, t.c.candidate_id, t.c.recruiter, by_kind.get("recruiter", set()))
+    return ids
+
+
+def _lookup(conn: Connection, wanted, column, values: set[str]) -> set[str]:
+    found: set[str] = set()
+    for chunk in chunks(sorted(values), CHUNK):
+        found.update(conn.execute(select(wanted).where(column.in_(chunk)).distinct()).scalars())
+    return found
+
+
+def _timed(conn: Connection, settings: Settings, since: datetime, now: datetime) -> set[str]:
+    """Candidates with a thread whose answer can have changed by time alone since `since`."""
+    t = models.Thread.__table__
+    cadence = settings.cadence
+    bounds = [timedelta(days=cadence.first_followup_after_days)]
+    bounds.append(timedelta(days=cadence.max_age_days))
+    held = [json.dumps([reason]) for reason in ALWAYS]
+    where = or_(
+        *(t.c.initial_at.between(since - d, now - d) for d in bounds),
+        t.c.hold_until.between(since, now),
+        and_(t.c.state == ThreadState.WAITING.value, cast(t.c.reasons, Text).in_(held)),
+    )
+    return set(conn.execute(select(t.c.candidate_id).where(where).distinct()).scalars())
+
+
+def count_unchanged(conn: Connection, before: dict[str, tuple], report: ScheduleReport) -> None:
+    """Count the threads a run did not decide into its report, as they stand.
+
+    `before` holds the decided threads' stored (state, reasons, ...): they are taken out of
+    the store's totals, and counted by the run from what it decided.
+    """
+    t = models.Thread.__table__
+    reasons = cast(t.c.reasons, Text)
+    totals: Counter = Counter()
+    for state, text, n in conn.execute(
+        select(t.c.state, reasons, func.count()).group_by(t.c.state, reasons)
+    ):
+        totals[(state, tuple(json.loads(text) if text else ()))] += n
+    for stored in before.values():
+        totals[(stored[0], tuple(stored[1] or ()))] -= 1
+    for (state, codes), n in totals.items():
+        if n <= 0:
+            continue
+        if state == ThreadState.SUPPRESSED:
+            report.suppressed.update({code: n for code in codes})
+        elif state == ThreadState.FOLLOWED_UP:
+            report.followed_up += n
+        elif state == ThreadState.WAITING and codes == ("not_due",):
+            report.not_due += n
+        elif state == ThreadState.WAITING:
+            report.waiting.update({code: n for code in codes})
+        elif state == ThreadState.DRAFTED:
+            # Its step has a draft and nothing new blocks it: a full run says the same.
+            report.already_drafted += n
