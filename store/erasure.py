@@ -162,6 +162,10 @@ def _erase(conn: Connection, candidate_id: str, *, actor: str, at: datetime) -> 
             if gone:
                 result.rows[table.name] = gone
 
+    # The deletes above marked the person for the next `schedule` (store.models.ScheduleMark):
+    # nothing of them may stay, and nothing of them is left to decide.
+    mark = models.ScheduleMark.__table__
+    conn.execute(delete(mark).where(mark.c.candidate_id == candidate_id))
     person_digest = digest(secret, "candidate_id", candidate_id)
     values = {digest(secret, kind, value): kind for kind, value in ids}
     known = set(

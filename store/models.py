@@ -64,6 +64,9 @@ class Role(SQLModel, table=True):
 class Candidate(SQLModel, table=True):
     """A person in the ATS. Every text field is untrusted input."""
 
+    # A suppression by LinkedIn URL finds its person by it (migration 0007's triggers).
+    __table_args__ = (Index("ix_candidate_linkedin", "linkedin_url"),)
+
     candidate_id: str = Field(primary_key=True, max_length=200)
     full_name: str
     first_name: str
@@ -352,20 +355,19 @@ class Setting(SQLModel, table=True):
 
 
 class ScheduleMark(SQLModel, table=True):
-    """Something the scheduler's decisions read has changed since its last run.
+    """A candidate something the scheduler's decisions read has changed for since its last run.
 
     Written by database triggers (migration 0007) on every table the rules read, so no
-    writer, present or future, can forget to say what it touched; `schedule` consumes the
-    marks and decides again only the candidates they name (drafts/writing/incremental.py).
-    ``kind`` says what ``value`` is: a candidate id, an address, a LinkedIn URL, a role
-    or a recruiter.
+    writer, present or future, can forget to say what it touched: a touchpoint, the
+    candidate, a thread, a draft's status, a suppression or bounce of one of their
+    addresses, their threads' role or recruiter. `schedule` consumes the marks and decides
+    again only the candidates they name (drafts/writing/incremental.py).
     """
 
     __tablename__ = "schedule_mark"
 
     id: int | None = Field(default=None, primary_key=True)
-    kind: str = Field(max_length=20)
-    value: str = Field(sa_column=Column(Text, nullable=False))
+    candidate_id: str = Field(max_length=200)
 
 
 class ScheduleState(SQLModel, table=True):

@@ -6,9 +6,8 @@ thread's role and recruiter, the config, and the moment. So a run decides again:
 
 - every thread of a candidate named by a mark (store.models.ScheduleMark): triggers on
   each table the rules read write one whenever a row is added, removed or really changed,
-  whoever writes it. A suppression or bounce names an address or a LinkedIn URL, a role or
-  recruiter change names the role or recruiter: each is resolved to the candidates it
-  concerns here;
+  whoever writes it (a suppression or bounce marks the people with that address or
+  profile, a role's or recruiter's change the people of their threads);
 - every thread whose answer can change by time alone since the last run's moment: it
   became due (initial message + first_followup_after_days), too late (+ max_age_days), or
   a hold ended (hold_until: not due, out of office). The window is closed at both ends, so
@@ -31,7 +30,6 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -39,11 +37,9 @@ from sqlalchemy import Text, and_, cast, delete, func, or_, select
 from sqlalchemy.engine import Connection
 
 from drafts.writing.decided import ScheduleReport
-from drafts.writing.writes import CHUNK, chunks
 from store import models
 from store.config import Settings
 from store.enums import ThreadState
-from store.text import normalise_email, normalise_linkedin
 from store.upsert import upsert
 
 STATE = "schedule"
@@ -93,11 +89,11 @@ def scope(
             conn.execute(delete(m))
         return Scope(None, why)
     if consume:
-        marks = conn.execute(delete(m).returning(m.c.kind, m.c.value)).all()
+        marked = conn.execute(delete(m).returning(m.c.candidate_id)).scalars()
     else:
-        marks = conn.execute(select(m.c.kind, m.c.value)).all()
+        marked = conn.execute(select(m.c.candidate_id).distinct()).scalars()
     decided_at = _state(conn)[0]
-    ids = _resolve(conn, marks) | _timed(conn, settings, decided_at, now)
+    ids = set(marked) | _timed(conn, settings, decided_at, now)
     total = conn.execute(select(func.count()).select_from(models.Candidate.__table__)).scalar()
     if len(ids) > MAX_CANDIDATES or len(ids) > FULL_SHARE * (total or 0) + 100:
         return Scope(None, "many changes")
@@ -129,32 +125,6 @@ def _full_reason(conn, settings, now, full: bool) -> str | None:
     if now < decided_at:
         return "earlier than the last run"
     return None
-
-
-def _resolve(conn: Connection, marks: Iterable) -> set[str]:
-    """The candidates the marks concern."""
-    by_kind: dict[str, set[str]] = {}
-    for kind, value in marks:
-        by_kind.setdefault(kind, set()).add(value)
-    ids = set(by_kind.get("candidate", ()))
-    a = models.CandidateAddress.__table__
-    addresses = {normalise_email(v) for v in by_kind.get("address", ())} - {""}
-    ids |= _lookup(conn, a.c.candidate_id, a.c.address, addresses)
-    c = models.Candidate.__table__
-    linkedin = by_kind.get("linkedin", set())
-    linkedin |= {normalise_linkedin(v) for v in linkedin} - {""}
-    ids |= _lookup(conn, c.c.candidate_id, c.c.linkedin_url, linkedin)
-    t = models.Thread.__table__
-    ids |= _lookup(conn, t.c.candidate_id, t.c.role_id, by_kind.get("role", set()))
-    ids |= _lookup(conn, t.c.candidate_id, t.c.recruiter, by_kind.get("recruiter", set()))
-    return ids
-
-
-def _lookup(conn: Connection, wanted, column, values: set[str]) -> set[str]:
-    found: set[str] = set()
-    for chunk in chunks(sorted(values), CHUNK):
-        found.update(conn.execute(select(wanted).where(column.in_(chunk)).distinct()).scalars())
-    return found
 
 
 def _timed(conn: Connection, settings: Settings, since: datetime, now: datetime) -> set[str]:

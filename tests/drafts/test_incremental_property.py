@@ -289,3 +289,31 @@ def test_incremental_runs_equal_full_runs_on_postgresql(steps):
             folder.mkdir()
             stories.append(Story(engine, folder, full=name == "full"))
         play(*stories, steps)
+
+
+def test_an_unchanged_export_imported_again_is_not_decided_again(sqlite_engine, tmp_path):
+    story = Story(sqlite_engine, tmp_path, full=False)
+    story.load(START)
+    first = schedule(sqlite_engine, story.settings, START)
+    assert first.full and first.decided == 3
+    story.load(START + timedelta(hours=1))
+    again = schedule(sqlite_engine, story.settings, START + timedelta(hours=1))
+    assert not again.full and again.decided == 0
+    assert again.as_json()["not_due"] == first.as_json()["not_due"]
+    # One new reply: only that person is decided again.
+    story.apply(("touch", [_reply("c-1")]), START + timedelta(hours=2))
+    third = schedule(sqlite_engine, story.settings, START + timedelta(hours=2))
+    assert third.decided == 1 and third.as_json()["suppressed"] == {"replied": 1}
+
+
+def _reply(candidate_id: str) -> dict:
+    return {
+        "candidate": candidate_id,
+        "role": None,
+        "recruiter": "sam",
+        "channel": "email",
+        "direction": "inbound",
+        "text": "answer",
+        "delivery": None,
+        "ago": timedelta(0),
+    }

@@ -20,9 +20,12 @@ down_revision: str | None = "0006_mailbox"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# table: ((kind, column) marked, columns whose change marks on UPDATE). Frozen here, as a
-# migration must be: a later change to the watched columns is a later migration.
-WATCHED: dict[str, tuple[tuple[tuple[str, str], ...], tuple[str, ...]]] = {
+# table: ((how, column) marked, columns whose change marks on UPDATE). `how` says how a
+# column's value names candidates: it is one ("candidate"), or an address, a LinkedIn URL,
+# a role or a recruiter of theirs. Frozen here, as a migration must be: a later change to
+# what is watched is a later migration. candidate_address is derived from the candidate's
+# own columns, which are watched; an import rewrites it whole, so it is not.
+WATCHED: dict[str, tuple[tuple[tuple[str, str], ...], list[str]]] = {
     "touchpoint": (
         (("candidate", "candidate_id"),),
         [
@@ -61,7 +64,6 @@ WATCHED: dict[str, tuple[tuple[tuple[str, str], ...], tuple[str, ...]]] = {
             "other_emails",
         ],
     ),
-    "candidate_address": ((("candidate", "candidate_id"),), ("address", "candidate_id")),
     "suppression": (
         (("candidate", "candidate_id"), ("address", "email"), ("linkedin", "linkedin_url")),
         ["candidate_id", "email", "linkedin_url", "reason", "source", "created_at", "created_by"],
@@ -84,44 +86,63 @@ WATCHED: dict[str, tuple[tuple[tuple[str, str], ...], tuple[str, ...]]] = {
     "draft": ((("candidate", "candidate_id"),), ["candidate_id", "thread_id", "step", "status"]),
 }
 
+# The candidates a value names, as SELECT ... (one placeholder: the value).
+LOOKUP = {
+    "candidate": "SELECT {v} WHERE {v} IS NOT NULL",
+    "address": "SELECT candidate_id FROM candidate_address WHERE address = {v}",
+    "linkedin": "SELECT candidate_id FROM candidate WHERE linkedin_url = {v}",
+    "role": "SELECT DISTINCT candidate_id FROM thread WHERE role_id = {v}",
+    "recruiter": "SELECT DISTINCT candidate_id FROM thread WHERE recruiter = {v}",
+}
+
 PG_FUNCTION = """
 CREATE OR REPLACE FUNCTION schedule_mark_row() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     i integer;
+    v text;
+    r jsonb;
     seen jsonb[] := ARRAY[]::jsonb[];
 BEGIN
     IF TG_OP <> 'DELETE' THEN seen := array_append(seen, to_jsonb(NEW)); END IF;
     IF TG_OP <> 'INSERT' THEN seen := array_append(seen, to_jsonb(OLD)); END IF;
     FOR i IN 0 .. TG_NARGS / 2 - 1 LOOP
-        INSERT INTO schedule_mark (kind, value)
-        SELECT DISTINCT TG_ARGV[2 * i], r ->> TG_ARGV[2 * i + 1]
-        FROM unnest(seen) AS r
-        WHERE r ->> TG_ARGV[2 * i + 1] IS NOT NULL;
+        FOREACH r IN ARRAY seen LOOP
+            v := r ->> TG_ARGV[2 * i + 1];
+            CONTINUE WHEN v IS NULL;
+            CASE TG_ARGV[2 * i]
+            WHEN 'candidate' THEN
+                INSERT INTO schedule_mark (candidate_id) VALUES (v);
+            WHEN 'address' THEN
+                INSERT INTO schedule_mark (candidate_id) %(address)s;
+            WHEN 'linkedin' THEN
+                INSERT INTO schedule_mark (candidate_id) %(linkedin)s;
+            WHEN 'role' THEN
+                INSERT INTO schedule_mark (candidate_id) %(role)s;
+            WHEN 'recruiter' THEN
+                INSERT INTO schedule_mark (candidate_id) %(recruiter)s;
+            END CASE;
+        END LOOP;
     END LOOP;
     RETURN NULL;
 END
 $$
-"""
+""" % {how: sql.format(v="v") for how, sql in LOOKUP.items()}
 
 
 def _sqlite_triggers(table: str, marks, watched) -> list[str]:
-    def inserts(ref: str, only_if_changed: bool) -> str:
-        lines = []
-        for kind, column in marks:
-            changed = f" AND OLD.{column} IS NOT NEW.{column}" if only_if_changed else ""
-            lines.append(
-                f"INSERT INTO schedule_mark (kind, value) SELECT '{kind}', {ref}.{column} "
-                f"WHERE {ref}.{column} IS NOT NULL{changed};"
-            )
-        return " ".join(lines)
+    def inserts(ref: str) -> str:
+        return " ".join(
+            f"INSERT INTO schedule_mark (candidate_id) {LOOKUP[how].format(v=f'{ref}.{column}')};"
+            for how, column in marks
+        )
 
     changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in watched)
     name = f"schedule_mark_{table}"
     return [
-        f'CREATE TRIGGER {name}_ins AFTER INSERT ON "{table}" BEGIN {inserts("NEW", False)} END',
-        f'CREATE TRIGGER {name}_del AFTER DELETE ON "{table}" BEGIN {inserts("OLD", False)} END',
+        f'CREATE TRIGGER {name}_ins AFTER INSERT ON "{table}" BEGIN {inserts("NEW")} END',
+        f'CREATE TRIGGER {name}_del AFTER DELETE ON "{table}" BEGIN {inserts("OLD")} END',
         f'CREATE TRIGGER {name}_upd AFTER UPDATE ON "{table}" WHEN {changed} '
-        f"BEGIN {inserts('NEW', False)} {inserts('OLD', True)} END",
+        f"BEGIN {inserts('NEW')} {inserts('OLD')} END",
     ]
 
 
@@ -141,8 +162,7 @@ def upgrade() -> None:
     op.create_table(
         "schedule_mark",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
-        sa.Column("value", sa.Text(), nullable=False),
+        sa.Column("candidate_id", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_table(
@@ -152,6 +172,7 @@ def upgrade() -> None:
         sa.Column("config_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.PrimaryKeyConstraint("name"),
     )
+    op.create_index("ix_candidate_linkedin", "candidate", ["linkedin_url"], unique=False)
     postgres = op.get_bind().dialect.name == "postgresql"
     if postgres:
         op.execute(PG_FUNCTION)
@@ -175,3 +196,4 @@ def downgrade() -> None:
         op.execute("DROP FUNCTION IF EXISTS schedule_mark_row()")
     op.drop_table("schedule_state")
     op.drop_table("schedule_mark")
+    op.drop_index("ix_candidate_linkedin", table_name="candidate")
