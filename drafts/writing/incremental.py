@@ -33,7 +33,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Text, and_, cast, delete, func, or_, select
+from sqlalchemy import Text, and_, cast, delete, func, or_, select, text
 from sqlalchemy.engine import Connection
 
 from drafts.writing.decided import ScheduleReport
@@ -108,6 +108,22 @@ def record(conn: Connection, settings: Settings, now: datetime) -> None:
     )
 
 
+def forget_own_marks(conn: Connection) -> None:
+    """Drop the marks this run's own writes made (its drafts, its cancellations).
+
+    It has just decided those candidates with those drafts in place; deciding them again
+    next time would only find the same. Only this transaction's marks go: on SQLite the
+    run took every mark and has held the write lock since, so any mark left is its own;
+    on PostgreSQL other writers go on meanwhile, and the row's inserting transaction says.
+    """
+    m = models.ScheduleMark.__table__
+    if conn.dialect.name == "postgresql":
+        own = text("xmin::text::bigint = txid_current() % 4294967296")
+        conn.execute(delete(m).where(own))
+    else:
+        conn.execute(delete(m))
+
+
 def _state(conn: Connection) -> tuple[datetime, str] | tuple[None, None]:
     s = models.ScheduleState.__table__
     row = conn.execute(select(s.c.decided_at, s.c.config_hash).where(s.c.name == STATE)).first()
@@ -151,10 +167,10 @@ def count_unchanged(conn: Connection, before: dict[str, tuple], report: Schedule
     t = models.Thread.__table__
     reasons = cast(t.c.reasons, Text)
     totals: Counter = Counter()
-    for state, text, n in conn.execute(
+    for state, stored, n in conn.execute(
         select(t.c.state, reasons, func.count()).group_by(t.c.state, reasons)
     ):
-        totals[(state, tuple(json.loads(text) if text else ()))] += n
+        totals[(state, tuple(json.loads(stored) if stored else ()))] += n
     for stored in before.values():
         totals[(stored[0], tuple(stored[1] or ()))] -= 1
     for (state, codes), n in totals.items():

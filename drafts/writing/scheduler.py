@@ -120,6 +120,7 @@ def schedule(
             # marks again and is decided by the next run.
             reach = incremental.scope(conn, settings, now, full=full, consume=True)
             report = _write(conn, settings, plan, rendered, options, report, reach)
+            incremental.forget_own_marks(conn)
             incremental.record(conn, settings, now)
             return report
 

@@ -291,19 +291,29 @@ def test_incremental_runs_equal_full_runs_on_postgresql(steps):
         play(*stories, steps)
 
 
-def test_an_unchanged_export_imported_again_is_not_decided_again(sqlite_engine, tmp_path):
-    story = Story(sqlite_engine, tmp_path, full=False)
-    story.load(START)
-    first = schedule(sqlite_engine, story.settings, START)
-    assert first.full and first.decided == 3
-    story.load(START + timedelta(hours=1))
-    again = schedule(sqlite_engine, story.settings, START + timedelta(hours=1))
-    assert not again.full and again.decided == 0
-    assert again.as_json()["not_due"] == first.as_json()["not_due"]
-    # One new reply: only that person is decided again.
-    story.apply(("touch", [_reply("c-1")]), START + timedelta(hours=2))
-    third = schedule(sqlite_engine, story.settings, START + timedelta(hours=2))
-    assert third.decided == 1 and third.as_json()["suppressed"] == {"replied": 1}
+def test_a_run_decides_only_what_changed_since_the_last(engine, tmp_path):
+    story = Story(engine, tmp_path, full=False)
+    later = START + timedelta(days=10)
+    story.load(later)
+    first = schedule(engine, story.settings, later)
+    # Three threads due, two drafted (the per-run cap), one held for the next run.
+    assert first.full and first.decided == 3 and first.created == 2
+    second = schedule(engine, story.settings, later)
+    assert not second.full and second.decided == 1 and second.created == 1
+    # Its own drafts do not make the next run look again; nor does the same export again.
+    assert schedule(engine, story.settings, later).decided == 0
+    story.load(later)
+    again = schedule(engine, story.settings, later)
+    assert again.decided == 0 and again.already_drafted == 3
+    # One new reply: only that person is decided again, and their draft is cancelled.
+    story.apply(("touch", [_reply("c-1")]), later)
+    third = schedule(engine, story.settings, later)
+    assert third.decided == 1 and third.cancelled == 1
+    assert third.as_json()["suppressed"] == {"replied": 1} and third.already_drafted == 2
+    # `--full` decides everything, and finds the same.
+    assert schedule(engine, story.settings, later, full=True).as_json() | {"decided": 1} == (
+        third.as_json() | {"cancelled": 0, "full": True}
+    )
 
 
 def _reply(candidate_id: str) -> dict:

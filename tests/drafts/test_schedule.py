@@ -378,3 +378,17 @@ def test_a_thread_with_an_approved_draft_shows_a_block_that_arrived_since(engine
     assert report.suppressed == {"employee": 1}
     (draft,) = drafts_of(engine)
     assert draft["status"] == "approved"  # the sender rechecks and cancels it
+
+
+def test_a_second_run_says_how_much_it_decided_again_and_full_decides_all(cli_store):
+    db, config = cli_store
+    args = ("schedule", "--db", db, "--config", config, "--now", NOW_ARG)
+    first = followups(*args, "--json")
+    assert first.returncode == 0, first.stderr
+    again = followups(*args)
+    assert again.returncode == 0, again.stderr
+    # Nothing changed since: nothing decided again, and the store's counts stay.
+    assert "decided again: 0 thread(s)" in again.stdout and "not due yet: 1" in again.stdout
+    full = json.loads(followups(*args, "--full", "--json").stdout)
+    assert full["full"] is True and full["decided"] == json.loads(first.stdout)["decided"]
+    assert full["suppressed"] == json.loads(first.stdout)["suppressed"]

@@ -33,6 +33,9 @@ def print_report(report: ScheduleReport) -> None:
         return
     verb = "would create" if report.dry_run else "created"
     out.print(f"{verb} {report.created} draft(s) for review")
+    if not report.full:
+        # The counts below are the store's; only this many threads were decided again.
+        out.print(f"decided again: {report.decided} thread(s) whose answer can have changed")
     if report.suppressed:
         out.print("suppressed (no draft), by reason:")
         for code, count in report.suppressed.most_common():
@@ -74,6 +77,12 @@ def schedule_cmd(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Decide and print, write nothing.")
     ] = False,
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full", help="Decide every thread, not only those whose answer can have changed."
+        ),
+    ] = False,
     json_: JsonOption = False,
     db: DbOption = None,
     config: ConfigOption = None,
@@ -91,6 +100,7 @@ def schedule_cmd(
             limit=limit,
             seed=seed,
             dry_run=dry_run,
+            full=full,
             progress=bars,
             renderer=_renderer(context.settings),
         )
