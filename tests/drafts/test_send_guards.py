@@ -131,7 +131,18 @@ def test_a_message_sent_at_midnight_counts_for_that_day(engine, tmp_path, sink):
     assert statuses(engine) == {first: "sent", second: "approved"}
 
 
-def test_yesterdays_messages_leave_today_free(engine, tmp_path, sink):
+@pytest.fixture
+def berlin_machine(monkeypatch):
+    """The sending machine's clock in Berlin time: "today" still follows the run's day zone."""
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_yesterdays_messages_leave_today_free(engine, tmp_path, sink, berlin_machine):
+    # 23:59 and 00:00 UTC are one Berlin day: the run's day zone (UTC) decides, not the machine's.
     settings = smtp_settings(sink.port, limits={"daily_per_recruiter": 1})
     approved_team(engine, tmp_path, email_team("c-1", "c-2"), settings)
     midnight = datetime(NOW.year, NOW.month, NOW.day) + DAY

@@ -223,3 +223,29 @@ def test_the_sweep_settles_only_claims_nobody_can_finish(engine, tmp_path, sink,
 
     assert [s["id"] for s in settled] == ([draft_id] if swept else [])
     assert statuses(engine) == {draft_id: "approved" if swept else "sending"}
+
+
+def test_a_claim_is_leased_for_ten_minutes_or_four_relay_timeouts(engine):
+    quick = smtp_settings(2525)  # a 10 s relay timeout: the 10 minute floor
+    slow = smtp_settings(2525, send={"smtp": {"timeout_s": 300}})  # 4 x 300 s
+    assert Sender(engine, quick, NOW, transports={}, day_zone=UTC).lease == timedelta(minutes=10)
+    assert Sender(engine, slow, NOW, transports={}, day_zone=UTC).lease == timedelta(minutes=20)
+
+
+def test_each_outcome_is_reported_as_it_happens(engine, tmp_path, sink):
+    settings = smtp_settings(sink.port, limits={"daily_per_recruiter": 1})
+    ids = approved_team(engine, tmp_path, email_team("c-1", "c-2"), settings)
+    seen: list[tuple[int, str]] = []
+    sender = Sender(
+        engine,
+        settings,
+        NOW,
+        transports=transports_for(settings),
+        day_zone=UTC,
+        on_progress=lambda item: seen.append((item["id"], item["outcome"])),
+    )
+
+    report = sender.run()
+
+    assert sorted(seen) == sorted((i["id"], i["outcome"]) for i in report.items)
+    assert sorted(seen) == [(ids[0], "sent"), (ids[1], "held")]
