@@ -345,3 +345,28 @@ def test_two_senders_space_one_candidates_messages_one_after_the_other(engine, t
     assert "error" not in box and box["value"].counts() == {"held": 1}
     assert statuses(engine) == {first: "sending", second: "approved"}
     assert sink.messages() == []
+
+
+def test_a_claimed_not_yet_attempted_draft_holds_a_second_one_to_the_candidate(
+    engine, tmp_path, sink
+):
+    settings = smtp_settings(sink.port)
+    first, second = _two_drafts_for_one_candidate(engine, tmp_path, settings)
+    other = _claimer(settings, owner=_other_live_sender())
+    with engine.begin() as conn:  # claimed and committed by a live sender, no attempt yet
+        assert len(other.claim_batch(conn, ["email"], 1, dry_run=False, after=0).claimed) == 1
+
+    [item] = run_send(engine, settings, NOW + MINUTE).items
+
+    assert item["id"] == second and item["outcome"] == "held"
+    assert drafts_by_id(engine)[second]["not_before"] == NOW + MINUTE + 7 * DAY
+
+
+def test_a_message_sent_at_the_next_midnight_is_not_todays(engine, tmp_path, sink):
+    # A run with --now at midnight, then one backdated to the evening before.
+    settings = smtp_settings(sink.port, limits={"daily_per_recruiter": 1})
+    approved_team(engine, tmp_path, email_team("c-1", "c-2"), settings)
+    midnight = datetime(NOW.year, NOW.month, NOW.day) + DAY
+    assert run_send(engine, settings, midnight, limit=1).counts() == {"sent": 1}
+
+    assert run_send(engine, settings, midnight - 10 * MINUTE).counts() == {"sent": 1}
