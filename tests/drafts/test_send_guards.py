@@ -370,3 +370,13 @@ def test_a_message_sent_at_the_next_midnight_is_not_todays(engine, tmp_path, sin
     assert run_send(engine, settings, midnight, limit=1).counts() == {"sent": 1}
 
     assert run_send(engine, settings, midnight - 10 * MINUTE).counts() == {"sent": 1}
+
+
+def test_a_message_sent_longer_ago_than_the_gap_no_longer_holds_the_next(engine, tmp_path, sink):
+    settings = smtp_settings(sink.port)
+    first, second = _two_drafts_for_one_candidate(engine, tmp_path, settings)
+    assert run_send(engine, settings, limit=1).counts() == {"sent": 1}
+    assert run_send(engine, settings, NOW + 6 * DAY).counts() == {"held": 1}
+
+    assert run_send(engine, settings, NOW + 7 * DAY + MINUTE).counts() == {"sent": 1}
+    assert statuses(engine) == {first: "sent", second: "sent"}
