@@ -79,12 +79,49 @@ def upsert(
         statement = statement.on_conflict_do_nothing(index_elements=keys)
     # Every row needs every column the statement names; absent ones take the model default.
     defaults = {c.name: _default(c) for c in table.columns}
+    if conn.dialect.paramstyle == "qmark":
+        _executemany_sqlite(conn, statement, table, columns, rows, defaults)
+        return
     for start in range(0, len(rows), BATCH):
         batch = [
             {name: row.get(name, defaults[name]) for name in columns}
             for row in rows[start : start + BATCH]
         ]
         conn.execute(statement, batch)
+
+
+def _executemany_sqlite(conn, statement, table, columns, rows, defaults) -> None:
+    """The same statement, compiled once and run by sqlite3's own executemany.
+
+    SQLAlchemy's per-row parameter processing costs more than SQLite's work on an import
+    of 100k touchpoints; here each column's bind processor (datetime to text, JSON to
+    text, bool to int; None included, as JSON stores it as 'null') is applied directly, as
+    SQLAlchemy would.
+    """
+    dialect = conn.dialect
+    compiled = statement.compile(dialect=dialect, column_keys=columns)
+    order = list(compiled.positiontup or [])
+    if sorted(order) != sorted(columns):  # a bound value besides the rows' own: no shortcut
+        for start in range(0, len(rows), BATCH):
+            batch = [
+                {n: r.get(n, defaults[n]) for n in columns} for r in rows[start : start + BATCH]
+            ]
+            conn.execute(statement, batch)
+        return
+    processors = [
+        (name, defaults[name], table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
+        for name in order
+    ]
+    sql = str(compiled)
+    for start in range(0, len(rows), BATCH):
+        batch = [
+            tuple(
+                row.get(name, default) if process is None else process(row.get(name, default))
+                for name, default, process in processors
+            )
+            for row in rows[start : start + BATCH]
+        ]
+        conn.exec_driver_sql(sql, batch)
 
 
 def _differs(stored, new_value):
