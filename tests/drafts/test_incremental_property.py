@@ -2,7 +2,8 @@
 
 Two stores receive the same story: random imports (new messages, replies, opt-outs,
 automatic replies, ATS status and company changes, roles and recruiters changing status),
-suppressions added and taken off, drafts approved, rejected and sent, and `schedule` runs
+suppressions added and taken off, bounces, people forgotten, drafts approved, rejected
+and sent, and `schedule` runs
 at random moments. One store is scheduled incrementally, the other with `--full` every
 time: since the first equals the second after each run, the second is a fresh full run
 on a copy of the first's data. After every run the thread states, reasons, hold dates,
@@ -11,6 +12,7 @@ thread-level flags, drafts and the run's report must be the same.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import tempfile
 import uuid
@@ -29,9 +31,11 @@ from sqlalchemy.engine import make_url
 
 from drafts import lifecycle
 from drafts.writing.scheduler import schedule
-from store import models
+from store import FollowupsError, models
 from store.db import open_store
+from store.erasure import forget
 from store.importer import import_export
+from store.mailbox import block_address
 from store.suppressions import add_entry, remove_entry
 
 CANDIDATES = ["c-0", "c-1", "c-2"]
@@ -92,6 +96,8 @@ steps = st.lists(
         st.tuples(st.just("unsuppress"), st.integers(0, 3)),
         st.tuples(st.just("review"), st.integers(0, 3), st.sampled_from(["approve", "reject"])),
         st.tuples(st.just("send")),
+        st.tuples(st.just("bounce"), st.sampled_from(["c-0@gmail.com", "x@gmail.com"])),
+        st.tuples(st.just("forget"), st.sampled_from(CANDIDATES)),
         st.tuples(st.just("run"), days, st.booleans()),
         st.tuples(st.just("run"), days, st.booleans()),
     ),
@@ -156,6 +162,9 @@ class Story:
             self.recruiters[step[1]] = step[2]
         elif kind == "send":
             run_send(self.engine, self.settings, now)
+        elif kind == "forget":
+            with contextlib.suppress(FollowupsError):  # erased already: the same on both
+                forget(self.engine, step[1], actor="dana", at=now)
         else:
             with self.engine.begin() as conn:
                 self._by_hand(conn, step, now)
@@ -164,7 +173,9 @@ class Story:
 
     def _by_hand(self, conn, step: tuple, now) -> None:
         kind = step[0]
-        if kind == "suppress":
+        if kind == "bounce":
+            block_address(conn, step[1], at=now, source="report", reason="550 no such user")
+        elif kind == "suppress":
             cid = step[1]
             who = {"candidate_id": cid} if step[2] == "id" else {"email": f"{cid}@gmail.com"}
             add_entry(conn, **who, reason="asked", source="manual", by="rita", at=now)
