@@ -3,6 +3,9 @@
 Every rule is a plain function of a ThreadContext that returns a Flag (or None). The
 scheduler asks them before writing a draft, the review app before approving one and the
 sender before delivering one: the same functions, on the data as it is at that moment.
+
+A rule whose answer moves with time alone (it reads `ctx.now`) must give that moment to
+drafts.writing.incremental (`_timed`), or a run that decides only what changed misses it.
 """
 
 from __future__ import annotations
