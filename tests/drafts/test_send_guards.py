@@ -15,7 +15,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from builders import DAY, MINUTE, NOW
+from builders import DAY, MINUTE, NOW, Team
 from send_team import (
     approved_team,
     drafts_by_id,
@@ -380,3 +380,46 @@ def test_a_message_sent_longer_ago_than_the_gap_no_longer_holds_the_next(engine,
 
     assert run_send(engine, settings, NOW + 7 * DAY + MINUTE).counts() == {"sent": 1}
     assert statuses(engine) == {first: "sent", second: "sent"}
+
+
+@pytest.mark.parametrize(("cap", "sent", "held"), [(2, 2, 1), (3, 3, 0)])
+def test_one_batch_counts_its_own_claims_toward_the_cap(engine, tmp_path, sink, cap, sent, held):
+    settings = smtp_settings(sink.port, limits={"daily_per_recruiter": cap})
+    approved_team(engine, tmp_path, email_team("c-1", "c-2", "c-3"), settings)
+
+    report = run_send(engine, settings)  # one batch of three
+
+    assert report.counts() == ({"sent": sent, "held": held} if held else {"sent": sent})
+    assert len(sink.messages()) == sent
+
+
+def test_drafts_with_no_recruiter_share_one_cap(engine, tmp_path, sink):
+    settings = smtp_settings(sink.port, limits={"daily_per_recruiter": 1})
+    team = Team().role("r-1")  # the export names no recruiter at all
+    for candidate_id in ("c-1", "c-2"):
+        team.candidate(candidate_id, email=email_of(candidate_id), timezone="Europe/Berlin")
+        team.touch(candidate_id, NOW - 10 * DAY, channel="email", recruiter=None)
+    approved_team(engine, tmp_path, team, settings)
+
+    report = run_send(engine, settings)
+
+    assert report.counts() == {"sent": 1, "held": 1}
+    [held] = [i for i in report.items if i["outcome"] == "held"]
+    assert "(no recruiter) has sent 1 of 1" in held["detail"]
+
+
+def test_a_dry_run_spaces_one_candidates_drafts_across_batches(engine, tmp_path, sink):
+    settings = smtp_settings(sink.port)
+    _two_drafts_for_one_candidate(engine, tmp_path, settings)
+
+    report = Sender(
+        engine,
+        settings,
+        NOW,
+        transports=transports_for(settings),
+        day_zone=UTC,
+        batch=1,
+        dry_run=True,
+    ).run()
+
+    assert [i["outcome"] for i in report.items] == ["would_send", "held"]
