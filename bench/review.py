@@ -51,7 +51,8 @@ from tui.app.app import ReviewApp
 
 async def main():
     engine = open_store(sys.argv[1], create=False)
-    app = ReviewApp(engine, Settings(), "bench", now=parse_timestamp(sys.argv[2]), lead=True)
+    # A recruiter opening their own queue (`followups review`): every draft is sam's.
+    app = ReviewApp(engine, Settings(), "sam", now=parse_timestamp(sys.argv[2]))
     async with app.run_test(size=(140, 45)) as pilot:
         while app.last_shown is None:
             await asyncio.sleep(0.001)

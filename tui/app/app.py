@@ -23,7 +23,6 @@ from drafts.review.service import ReviewService
 from store.config import Settings
 from tui.app.commands import CandidateJump, ThemeMemory, screen_commands
 from tui.app.dialogs.review import EditScreen
-from tui.app.screens.lead import LeadReviewScreen
 from tui.app.screens.review import ReviewScreen
 
 # Each screen's CSS sits beside it; rules are rooted at the screen's class.
@@ -96,7 +95,13 @@ class ReviewApp(App[str]):
         if remembered in self.available_themes:
             self.theme = remembered
         self.theme_changed_signal.subscribe(self, lambda theme: self.theme_memory.save(theme.name))
-        self.push_screen(LeadReviewScreen() if self.lead else ReviewScreen())
+        if self.lead:
+            # The lead's screens (figures, spot-checks) load only for a lead.
+            from tui.app.screens.lead import LeadReviewScreen
+
+            self.push_screen(LeadReviewScreen())
+        else:
+            self.push_screen(ReviewScreen())
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Textual's commands (Theme, Keys, Quit…) and every action of the screen."""
