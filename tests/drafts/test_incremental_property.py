@@ -98,8 +98,8 @@ steps = st.lists(
         st.tuples(st.just("send")),
         st.tuples(st.just("bounce"), st.sampled_from(["c-0@gmail.com", "x@gmail.com"])),
         st.tuples(st.just("forget"), st.sampled_from(CANDIDATES)),
-        st.tuples(st.just("run"), days, st.booleans()),
-        st.tuples(st.just("run"), days, st.booleans()),
+        st.tuples(st.just("run"), days, st.booleans(), st.sampled_from([None, None, 1])),
+        st.tuples(st.just("run"), days, st.booleans(), st.sampled_from([None, None, 1])),
     ),
     min_size=1,
     max_size=10,
@@ -197,8 +197,11 @@ class Story:
                 else:
                     lifecycle.reject(conn, row, reviewer="rita", at=now, reason="not now")
 
-    def run(self, now, dry_run: bool) -> dict:
-        report = schedule(self.engine, self.settings, now, dry_run=dry_run, full=self.full)
+    def run(self, now, dry_run: bool, limit: int | None = None) -> dict:
+        """Schedule at `now`; what the run reported and what the store holds after it."""
+        report = schedule(
+            self.engine, self.settings, now, dry_run=dry_run, limit=limit, full=self.full
+        )
         document = report.as_json()
         for key in ("full", "decided", "now"):
             document.pop(key)
@@ -233,7 +236,7 @@ def play(incremental: Story, full: Story, steps: list[tuple]) -> None:
     for step in steps:
         if step[0] == "run":
             now += step[1]
-            got, expected = (s.run(now, dry_run=step[2]) for s in (incremental, full))
+            got, expected = (s.run(now, step[2], step[3]) for s in (incremental, full))
             assert got == expected, (step, now)
             continue
         for story in (incremental, full):
