@@ -273,6 +273,8 @@ def test_the_message_id_is_the_senders_domain_and_kept_for_retries(engine, tmp_p
 
     assert first_id.startswith("<followups.") and first_id.endswith("@acme-robotics.com>")
     assert sink.message_ids() == [first_id]
+    [received] = sink.messages()
+    assert received.message["Subject"] == drafts_by_id(engine)[draft_id]["subject"] != ""
 
 
 # --- a candidate's spacing across two drafts -------------------------------------------------
