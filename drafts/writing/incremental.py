@@ -60,10 +60,19 @@ MAX_CANDIDATES = 20_000
 
 @dataclass(frozen=True)
 class Scope:
-    """The candidates a run decides (None: every thread), and why."""
+    """The candidates a run decides (None: every thread), and why.
+
+    It also says what the store looked like when it was taken: the marks waiting (id and
+    candidate), the last run's state and the newest audit entry. A run's write step that
+    finds all three as its read step did knows nothing changed in between (every writer of
+    the rules' inputs marks, and forget, review and send are audited), so the decisions it
+    made then still hold and need not be made again.
+    """
 
     candidates: frozenset[str] | None
     why: str
+    marks: frozenset[tuple[int, str]] = frozenset()
+    basis: tuple = ()
 
     @property
     def full(self) -> bool:
@@ -83,21 +92,23 @@ def scope(
     """What this run decides. With `consume`, the marks it reads are deleted (in the run's
     transaction: a run that fails leaves them for the next)."""
     m = models.ScheduleMark.__table__
+    d = models.Decision.__table__
+    basis = (_state(conn), conn.execute(select(func.max(d.c.id))).scalar())
+    columns = (m.c.id, m.c.candidate_id)
+    if consume:
+        rows = conn.execute(delete(m).returning(*columns)).all()
+    else:
+        rows = conn.execute(select(*columns)).all()
+    marks = frozenset((row[0], row[1]) for row in rows)
     why = _full_reason(conn, settings, now, full)
     if why is not None:
-        if consume:
-            conn.execute(delete(m))
-        return Scope(None, why)
-    if consume:
-        marked = conn.execute(delete(m).returning(m.c.candidate_id)).scalars()
-    else:
-        marked = conn.execute(select(m.c.candidate_id).distinct()).scalars()
+        return Scope(None, why, marks, basis)
     decided_at = _state(conn)[0]
-    ids = set(marked) | _timed(conn, settings, decided_at, now)
+    ids = {cid for _id, cid in marks} | _timed(conn, settings, decided_at, now)
     total = conn.execute(select(func.count()).select_from(models.Candidate.__table__)).scalar()
     if len(ids) > MAX_CANDIDATES or len(ids) > FULL_SHARE * (total or 0) + 100:
-        return Scope(None, "many changes")
-    return Scope(frozenset(ids), "changed")
+        return Scope(None, "many changes", marks, basis)
+    return Scope(frozenset(ids), "changed", marks, basis)
 
 
 def record(conn: Connection, settings: Settings, now: datetime) -> None:

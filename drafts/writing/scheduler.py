@@ -5,8 +5,10 @@ it decides in a read (a snapshot of the store, the pipeline drafts.rules.pipelin
 about every thread), renders the due threads with no transaction open (a model may take
 minutes), then writes in one transaction that re-checks what it relies on: the admin
 switch (off meanwhile: nothing is written), and every decision, made again from a fresh
-snapshot. A rendered text is written only for a thread still due at the same step whose
-template values did not change meanwhile; one that changed, or became due only now, waits
+snapshot, unless nothing the rules read changed since the read (no new mark, no audit
+entry, no other run: drafts.writing.incremental.Scope), when the read's decisions stand.
+A rendered text is written only for a thread still due at the same step whose template
+values did not change meanwhile; one that changed, or became due only now, waits
 for the next run (reason `changed_while_drafting`). Thread states, flags and drafts are
 written in set-based statements. A thread step can hold one draft only (a unique constraint), so
 running twice, or two schedulers at once, never creates a second draft. A pending draft
@@ -118,8 +120,11 @@ def schedule(
                 return report
             # Marks are taken before the fresh snapshot is read: whatever changes later
             # marks again and is decided by the next run.
-            reach = incremental.scope(conn, settings, now, full=full, consume=True)
-            report = _write(conn, settings, plan, rendered, options, report, reach)
+            again = incremental.scope(conn, settings, now, full=full, consume=True)
+            # Nothing changed since the read step (see incremental.Scope): its decisions
+            # stand. Else decide again from a fresh snapshot.
+            fresh = plan if again == reach else None
+            report = _write(conn, settings, plan, rendered, options, report, again, fresh)
             incremental.forget_own_marks(conn)
             incremental.record(conn, settings, now)
             return report
@@ -162,12 +167,18 @@ def _plan(conn: Connection, settings, report, options, phase, reach: incremental
 
 
 def _write(
-    conn: Connection, settings, plan: _Plan, rendered, options, first, reach
+    conn: Connection, settings, plan: _Plan, rendered, options, first, reach, fresh
 ) -> ScheduleReport:
-    """Decide again from a fresh snapshot, keep the texts still valid, write (see module doc)."""
+    """Decide again from a fresh snapshot (unless `fresh`, the read step's plan, still
+    holds), keep the texts still valid, write (see the module doc)."""
     now = first.now
-    report = ScheduleReport(now=now, dry_run=False, cap=first.cap)
-    fresh = _plan(conn, settings, report, options, lambda _label, _total: lambda _n: None, reach)
+    if fresh is None:
+        report = ScheduleReport(now=now, dry_run=False, cap=first.cap)
+        fresh = _plan(
+            conn, settings, report, options, lambda _label, _total: lambda _n: None, reach
+        )
+    else:
+        report = first
     texts = {
         (item.thread.thread_id, item.step): (template_context(item.ctx), result)
         for item, result in zip(plan.due, rendered, strict=True)
