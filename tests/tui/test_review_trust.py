@@ -230,3 +230,23 @@ async def test_the_lead_spot_check_stacks_below_120_columns_too(make_lead_app):
             screen.query_one("#spot-detail-scroll"),
         )
         assert table.bottom <= pane.region.y and pane.region.width >= 70
+
+
+async def test_a_decision_key_is_refused_while_the_text_is_scrolled_away(make_app, store_engine):
+    (first,) = first_ids(store_engine, 1)
+    app = make_app()
+    async with app.run_test(size=(140, 20)) as pilot:
+        await settle(pilot)
+        scroll = app.screen.query_one("#detail-scroll")
+        scroll.scroll_end(animate=False)  # down to the timeline and history
+        await settle(pilot)
+        assert scroll.scroll_y > 15  # the message is far above the window now
+        await pilot.press("a")
+        await settle(pilot)
+        assert any("scrolled out of view" in n for n in notices(app))
+        assert draft(store_engine, first)["status"] == "pending"
+        scroll.scroll_home(animate=False)
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+    assert draft(store_engine, first)["status"] == "approved"

@@ -17,6 +17,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.console import Console
+from rich.text import Text
+
 # Narrower or shorter than this, the draft's text is not really readable.
 MIN_TEXT_COLUMNS = 30
 MIN_TEXT_ROWS = 4
@@ -39,7 +42,13 @@ class DecisionGuard:
         self.draft_id, self.drawn_at = None, None
 
     def refusal(
-        self, *, cursor_id: int | None, pressed_at: float, columns: int, rows: int
+        self,
+        *,
+        cursor_id: int | None,
+        pressed_at: float,
+        columns: int,
+        rows: int,
+        message_in_view: bool = True,
     ) -> str | None:
         """Why a decision key pressed at `pressed_at` must be dropped; None when it may decide.
 
@@ -53,6 +62,11 @@ class DecisionGuard:
                 f"Key dropped: the draft's text is not visible ({columns}×{rows} cells); "
                 "make the terminal larger, then decide."
             )
+        if not message_in_view:
+            return (
+                "Key dropped: the draft's text is scrolled out of view; scroll back to it "
+                "(home), then decide."
+            )
         dwell_ms = int((pressed_at - self.drawn_at) * 1000)
         if dwell_ms < self.min_dwell_ms:
             return (
@@ -60,3 +74,23 @@ class DecisionGuard:
                 f"(under {self.min_dwell_ms} ms); read it, then decide."
             )
         return None
+
+
+def message_rows(detail: Text, width: int, console: Console) -> tuple[int, int] | None:
+    """The rows the draft's message takes in the detail pane at `width`: from its "Message"
+    heading to the next heading ("Candidate"). None when the layout is not the usual one."""
+    lines = [line.plain for line in detail.wrap(console, max(width, 1))]
+    try:
+        start = lines.index("Message")
+        end = lines.index("Candidate", start + 1)
+    except ValueError:
+        return None
+    return start, end
+
+
+def in_view(span: tuple[int, int] | None, scroll_y: float, rows: int) -> bool:
+    """Whether any row of `span` is inside the visible window (unknown layouts count)."""
+    if span is None:
+        return True
+    top = int(scroll_y)
+    return span[0] < top + rows and span[1] > top

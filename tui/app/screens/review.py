@@ -20,12 +20,11 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
-from drafts import review
 from drafts.review.detail import DraftDetail
 from drafts.review.progress import Progress
 from drafts.review.queue import QueueRow
-from tui.app.dialogs.review import RejectScreen
-from tui.app.screens.decision_guard import DecisionGuard
+from tui.app.screens.decision_guard import DecisionGuard, in_view, message_rows
+from tui.app.screens.review_decide import DecisionFlow
 from tui.app.screens.review_edit import EditFlow
 from tui.app.screens.review_tools import QueueTools
 from tui.app.widgets.detail_view import render_detail
@@ -40,7 +39,7 @@ if TYPE_CHECKING:
 NARROW_COLUMNS = 120
 
 
-class ReviewScreen(EditFlow, QueueTools, Screen[None]):
+class ReviewScreen(DecisionFlow, EditFlow, QueueTools, Screen[None]):
     """Queue and detail on one screen; a decision moves on to the next undecided draft."""
 
     BINDINGS = [
@@ -96,6 +95,7 @@ class ReviewScreen(EditFlow, QueueTools, Screen[None]):
         # When the key being handled was pressed (events carry it): dwell is counted to it.
         self._key_at: float | None = None
         self.guard = DecisionGuard(min_dwell_ms=0)
+        self._detail_text = Text()  # the draft's detail as drawn (where its message is)
 
     @property
     def rapp(self) -> ReviewApp:
@@ -232,7 +232,8 @@ class ReviewScreen(EditFlow, QueueTools, Screen[None]):
         self.detail = detail
         row = next((r for r in self.page if r.id == draft_id), None)
         self.guard.forget()
-        self.query_one("#detail", Static).update(render_detail(detail, row, self.rapp.clock()))
+        self._detail_text = render_detail(detail, row, self.rapp.clock())
+        self.query_one("#detail", Static).update(self._detail_text)
         self.query_one("#detail-scroll", VerticalScroll).scroll_home(animate=False)
         self.query_one(QueueTable).set_status(
             draft_id, "taken" if held_by else detail.draft["status"]
@@ -284,12 +285,15 @@ class ReviewScreen(EditFlow, QueueTools, Screen[None]):
             self.tell("The draft is still loading: look at it first.", "warning")
             return None
         if deciding:
-            pane = self.query_one("#detail-scroll", VerticalScroll).scrollable_content_region
+            scroll = self.query_one("#detail-scroll", VerticalScroll)
+            pane = scroll.scrollable_content_region
+            span = message_rows(self._detail_text, pane.width, self.app.console)
             why = self.guard.refusal(
                 cursor_id=self._cursor_id(),
                 pressed_at=pressed,
                 columns=pane.width,
                 rows=pane.height,
+                message_in_view=in_view(span, scroll.scroll_y, pane.height),
             )
             if why is not None:
                 self.tell(why, "warning")
@@ -333,91 +337,7 @@ class ReviewScreen(EditFlow, QueueTools, Screen[None]):
         if self.page:
             self.load_page(self.page[-1].id, cursor=0)
 
-    # ---- decisions ----------------------------------------------------------------------
-
-    def action_approve(self) -> None:
-        """Approve the draft on screen, its warnings in view."""
-        if (d := self._shown()) is not None:
-            self.guard.forget()  # decided: no further key is about it until one is drawn
-            self._approve(d)
-
-    @work(group="decide", exit_on_error=False)
-    async def _approve(self, d: DraftDetail) -> None:
-        draft_id = d.draft["id"]
-        try:
-            await asyncio.to_thread(
-                self.rapp.service.decide_approve,
-                draft_id,
-                d.draft["version"],
-                self._ms(draft_id),
-                d.warning_codes,
-            )
-        except review.ReviewRefused as refused:
-            self.tell(str(refused), "error")
-            self._show_again(draft_id)
-            return
-        self._decided(draft_id, "approved")
-
-    def _decided(self, draft_id: int, status: str) -> None:
-        self.query_one(QueueTable).set_status(draft_id, status)
-        self.marked.discard(draft_id)
-        self.query_one(QueueTable).set_mark(draft_id, False)
-        self._status(f"#{draft_id} {status}")
-        self._count()
-        if draft_id == self.current_id:
-            self._advance(draft_id)
-
-    def action_reject(self) -> None:
-        """Reject the draft on screen, with a reason."""
-        if (d := self._shown()) is None:
-            return
-
-        def chosen(answer: tuple[str, str | None] | None) -> None:
-            if answer is not None:
-                self.guard.forget()
-                self._reject(d, *answer)
-
-        self.app.push_screen(RejectScreen(), chosen)
-
-    @work(group="decide", exit_on_error=False)
-    async def _reject(self, d: DraftDetail, reason: str, note: str | None) -> None:
-        draft_id = d.draft["id"]
-        try:
-            await asyncio.to_thread(
-                self.rapp.service.decide_reject,
-                draft_id,
-                d.draft["version"],
-                reason,
-                note,
-                self._ms(draft_id),
-            )
-        except review.ReviewRefused as refused:
-            self.tell(str(refused), "error")
-            self._show_again(draft_id)
-            return
-        self._decided(draft_id, "rejected")
-
     @on(Input.Submitted, "#search")
     def _search(self, event: Input.Submitted) -> None:
         # @on handlers are collected from Screen subclasses only, not from the mixin.
         self.search_submitted(event)
-
-    def action_undo(self) -> None:
-        """Undo your last decision: the draft is pending again."""
-        self._undo()
-
-    @work(group="decide", exit_on_error=False)
-    async def _undo(self) -> None:
-        try:
-            outcome = await asyncio.to_thread(self.rapp.service.decide_undo)
-        except review.ReviewRefused as refused:
-            self.tell(str(refused), "warning")
-            return
-        table = self.query_one(QueueTable)
-        table.set_status(outcome.draft_id, "pending")
-        self.tell(f"Undone: draft {outcome.draft_id} is pending again.")
-        self._count()
-        if str(outcome.draft_id) in table.rows:
-            table.move_cursor(row=table.get_row_index(str(outcome.draft_id)))
-        if self.current_id is not None:
-            self.show_draft(self.current_id)
