@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import JSON, Engine, bindparam, func, literal, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -31,7 +31,7 @@ from store.import_files import (
 )
 from store.suppressions import suppression_key
 from store.text import first_name_of, normalise_email, normalise_linkedin, quoted
-from store.upsert import upsert
+from store.upsert import upsert, upsert_select
 
 THREAD_CHANNELS = models.THREAD_CHANNELS
 
@@ -266,39 +266,75 @@ def rebuild_threads(conn: Connection) -> tuple[int, int]:
 
     The first outbound touchpoint is the initial message. Thread state and reasons are the
     scheduler's and are kept. Returns (threads in the store, threads added now).
+
+    One INSERT ... SELECT in the database: the first touchpoint of each thread picked by
+    ROW_NUMBER, and a thread rewritten only when its recruiter or initial message changed
+    (so an import that moved nothing writes no thread and marks none for the schedule).
     """
-    tp = models.Touchpoint
-    rows = conn.execute(
+    tp = models.Touchpoint.__table__
+    th = models.Thread.__table__
+    outbound = (
+        tp.c.direction == "outbound",
+        tp.c.channel.in_(THREAD_CHANNELS),
+        tp.c.role_id.is_not(None),
+    )
+    ranked = (
         select(
-            tp.candidate_id, tp.role_id, tp.channel, tp.recruiter, tp.touchpoint_id, tp.occurred_at
+            tp.c.candidate_id,
+            tp.c.role_id,
+            tp.c.channel,
+            tp.c.recruiter,
+            tp.c.touchpoint_id,
+            tp.c.occurred_at,
+            func.row_number()
+            .over(
+                partition_by=(tp.c.candidate_id, tp.c.role_id, tp.c.channel),
+                order_by=(tp.c.occurred_at, tp.c.touchpoint_id),
+            )
+            .label("n"),
         )
-        .where(tp.direction == "outbound", tp.channel.in_(THREAD_CHANNELS), tp.role_id.is_not(None))
-        .order_by(tp.occurred_at, tp.touchpoint_id)
+        .where(*outbound)
+        .subquery()
     )
-    initial: dict[str, dict[str, Any]] = {}
-    for candidate_id, role_id, channel, recruiter, touchpoint_id, occurred_at in rows:
-        thread_id = thread_key(candidate_id, role_id, channel)
-        if thread_id not in initial:
-            initial[thread_id] = {
-                "thread_id": thread_id,
-                "candidate_id": candidate_id,
-                "role_id": role_id,
-                "channel": channel,
-                "recruiter": recruiter,
-                "initial_touchpoint_id": touchpoint_id,
-                "initial_at": occurred_at,
-                "state": "waiting",
-                "reasons": [],
-            }
-    before = _existing_ids(conn, models.Thread.thread_id)
-    upsert(
+    # The same key as thread_key(): candidate:role:channel.
+    key = ranked.c.candidate_id + ":" + ranked.c.role_id + ":" + ranked.c.channel
+    first = select(
+        key,
+        ranked.c.candidate_id,
+        ranked.c.role_id,
+        ranked.c.channel,
+        ranked.c.recruiter,
+        ranked.c.touchpoint_id,
+        ranked.c.occurred_at,
+        literal("waiting"),
+        bindparam("no_reasons", [], type_=JSON),
+    ).where(ranked.c.n == 1)
+    columns = [
+        "thread_id",
+        "candidate_id",
+        "role_id",
+        "channel",
+        "recruiter",
+        "initial_touchpoint_id",
+        "initial_at",
+        "state",
+        "reasons",
+    ]
+    before = conn.execute(select(func.count()).select_from(th)).scalar_one()
+    upsert_select(
         conn,
-        models.Thread,
-        list(initial.values()),
+        th,
+        columns,
+        first,
         ["thread_id"],
-        update_columns=["recruiter", "initial_touchpoint_id", "initial_at"],
+        ["recruiter", "initial_touchpoint_id", "initial_at"],
     )
-    return len(initial), len(initial.keys() - before)
+    threads = (
+        select(tp.c.candidate_id, tp.c.role_id, tp.c.channel).where(*outbound).distinct().subquery()
+    )
+    derived = conn.execute(select(func.count()).select_from(threads)).scalar_one()
+    after = conn.execute(select(func.count()).select_from(th)).scalar_one()
+    return derived, after - before
 
 
 def thread_key(candidate_id: str, role_id: str | None, channel: str) -> str:

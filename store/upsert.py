@@ -90,6 +90,22 @@ def upsert(
         conn.execute(statement, batch)
 
 
+def upsert_select(
+    conn: Connection, table, columns: list[str], rows, keys: list[str], update_columns: list[str]
+) -> None:
+    """INSERT ... SELECT with the same rule as `upsert`: where the key exists, overwrite
+    ``update_columns`` only when one of them differs. Set-based: no row leaves the database."""
+    insert = _dialect_insert(conn)
+    statement = insert(table).from_select(columns, rows)
+    new_values = {name: statement.excluded[name] for name in update_columns}
+    statement = statement.on_conflict_do_update(
+        index_elements=keys,
+        set_=new_values,
+        where=or_(*(_differs(table.c[name], value) for name, value in new_values.items())),
+    )
+    conn.execute(statement)
+
+
 def _executemany_sqlite(conn, statement, table, columns, rows, defaults) -> None:
     """The same statement, compiled once and run by sqlite3's own executemany.
 

@@ -12,9 +12,11 @@ from sqlalchemy import text
 from store.importer import import_export
 from tests.support.import_export import base_export, set_cells, write_export
 
+TRACKED = (("touchpoint", "touchpoint_id"), ("candidate", "candidate_id"), ("thread", "thread_id"))
+
 
 def _record_updates(engine) -> None:
-    """A trigger on touchpoint and candidate that notes every row an UPDATE rewrites."""
+    """A trigger on touchpoint, candidate and thread noting every row an UPDATE rewrites."""
     with engine.begin() as conn:
         conn.execute(text("CREATE TABLE updated_row (tbl TEXT, id TEXT)"))
         if conn.dialect.name == "postgresql":
@@ -25,7 +27,7 @@ def _record_updates(engine) -> None:
                     " RETURN NEW; END $$ LANGUAGE plpgsql"
                 )
             )
-            for table, key in (("touchpoint", "touchpoint_id"), ("candidate", "candidate_id")):
+            for table, key in TRACKED:
                 conn.execute(
                     text(
                         f"CREATE TRIGGER note_{table} AFTER UPDATE ON {table} "
@@ -33,7 +35,7 @@ def _record_updates(engine) -> None:
                     )
                 )
         else:
-            for table, key in (("touchpoint", "touchpoint_id"), ("candidate", "candidate_id")):
+            for table, key in TRACKED:
                 conn.execute(
                     text(
                         f"CREATE TRIGGER note_{table} AFTER UPDATE ON {table} BEGIN "
