@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from textual.command import CommandPalette
+from textual.command import CommandList, CommandPalette
 
 from store import models
 from tests.support.review_app import SIZE, draft, first_ids, settle
@@ -20,14 +20,21 @@ def pending_of(engine, name: str) -> int:
         ).scalar_one()
 
 
-async def palette_pick(pilot, typed: str) -> None:
-    """Open the palette, type, wait for the list, take the first hit."""
+async def palette_pick(pilot, typed: str, expect: str) -> None:
+    """Open the palette, type, wait until the first hit shows `expect`, take it."""
     await pilot.press("ctrl+p")
     await settle(pilot)
     assert isinstance(pilot.app.screen, CommandPalette)
     await pilot.press(*typed)
-    await pilot.pause(0.6)  # the palette searches as it is typed
-    await settle(pilot)
+    # The palette searches as it is typed, off the event loop: wait for the final list.
+    hits = pilot.app.screen.query_one(CommandList)
+    first = ""
+    for _ in range(200):
+        await pilot.pause(0.05)
+        first = str(hits.get_option_at_index(0).prompt) if hits.option_count else ""
+        if expect in first:
+            break
+    assert expect in first, first
     await pilot.press("enter")
     await settle(pilot)
 
@@ -37,7 +44,7 @@ async def test_an_action_by_name_from_the_palette(make_app, store_engine):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await palette_pick(pilot, "Next")
+        await palette_pick(pilot, "Next", "Next")
         assert app.last_shown == second
     assert draft(store_engine, first)["status"] == "pending"
 
@@ -47,7 +54,7 @@ async def test_typing_a_candidate_jumps_to_their_draft(make_app, store_engine):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await palette_pick(pilot, "kruger")
+        await palette_pick(pilot, "kruger", "Jörg Krüger")
         assert app.last_shown == draft_id
 
 
