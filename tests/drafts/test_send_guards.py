@@ -395,19 +395,23 @@ def test_one_batch_counts_its_own_claims_toward_the_cap(engine, tmp_path, sink, 
     assert len(sink.messages()) == sent
 
 
-def test_drafts_with_no_recruiter_share_one_cap(engine, tmp_path, sink):
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_drafts_with_no_recruiter_share_one_cap(engine, tmp_path, sink, dry_run):
     settings = smtp_settings(sink.port, limits={"daily_per_recruiter": 1})
     team = Team().role("r-1")  # the export names no recruiter at all
     for candidate_id in ("c-1", "c-2"):
         team.candidate(candidate_id, email=email_of(candidate_id), timezone="Europe/Berlin")
         team.touch(candidate_id, NOW - 10 * DAY, channel="email", recruiter=None)
     approved_team(engine, tmp_path, team, settings)
+    transports = transports_for(settings)
 
-    report = run_send(engine, settings)
+    # A dry run decides batch by batch too (one draft each): it must count across them.
+    report = Sender(
+        engine, settings, NOW, transports=transports, day_zone=UTC, batch=1, dry_run=dry_run
+    ).run()
 
-    assert report.counts() == {"sent": 1, "held": 1}
-    [held] = [i for i in report.items if i["outcome"] == "held"]
-    assert "(no recruiter) has sent 1 of 1" in held["detail"]
+    assert [i["outcome"] for i in report.items] == ["would_send" if dry_run else "sent", "held"]
+    assert "(no recruiter) has sent 1 of 1" in report.items[1]["detail"]
 
 
 def test_a_dry_run_spaces_one_candidates_drafts_across_batches(engine, tmp_path, sink):
