@@ -23,18 +23,16 @@ from tui.cli.common import (
 from tui.glyphs import FLAG_MARK, bar, sparkline
 
 if TYPE_CHECKING:
-    from rich.table import Table
     from rich.text import Text
 
+    from tui.cli.tables import PlainTable
 
-def table(*columns: str) -> Table:
-    """A plain table for the terminal; every cell is added as Text, never markup."""
-    from rich.table import Table
 
-    grid = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
-    for column in columns:
-        grid.add_column(column, overflow="fold", min_width=len(column))
-    return grid
+def table(*columns: str) -> PlainTable:
+    """A table for the terminal, fast at any size; every cell is literal text, never markup."""
+    from tui.cli.tables import PlainTable  # rich loads when a command prints, not for --help
+
+    return PlainTable(*columns)
 
 
 def named(name: str | None, candidate_id: str | None) -> str | None:
