@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 
@@ -11,14 +10,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from store.db import open_store
-
-PG_ENV = "FOLLOWUPS_TEST_PG"
-PG_SKIP = f"{PG_ENV} is not set: the PostgreSQL variant of the store tests is skipped"
-
-
-def postgres_url() -> str | None:
-    """The PostgreSQL server the tests may use, or None on a laptop without one."""
-    return os.environ.get(PG_ENV) or None
+from tests.support.postgres import PG_ENV, PG_SKIP, postgres_url  # noqa: F401
 
 
 @pytest.fixture

@@ -22,7 +22,6 @@ from pathlib import Path
 
 import pytest
 from builders import NOW, Team, make_settings
-from conftest import PG_SKIP, postgres_url
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from send_team import run_send
@@ -37,6 +36,7 @@ from store.erasure import forget
 from store.importer import import_export
 from store.mailbox import block_address
 from store.suppressions import add_entry, remove_entry
+from tests.support.postgres import PG_SKIP, postgres_url
 
 CANDIDATES = ["c-0", "c-1", "c-2"]
 ROLES = ["r-0", "r-1"]

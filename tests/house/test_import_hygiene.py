@@ -71,7 +71,12 @@ def test_no_test_imports_another_test_module_or_a_conftest():
     for path in sorted((ROOT / "tests").rglob("*.py")):
         for name in _imports(path):
             leaf = name.rsplit(".", 1)[-1]
-            if name.startswith("tests.") and (leaf.startswith("test_") or leaf == "conftest"):
+            # A bare `from conftest import` picks whichever conftest pytest imported last
+            # under that name: it works in one folder's run and breaks the whole suite's.
+            bare_conftest = name == "conftest"
+            if bare_conftest or (
+                name.startswith("tests.") and (leaf.startswith("test_") or leaf == "conftest")
+            ):
                 offenders[str(path.relative_to(ROOT))] = name
     assert offenders == {}
 
