@@ -54,9 +54,8 @@ class PlainTable:
                     widths[index] = size
         text = Text(end="")
         text.append(_line(self.columns, widths), style="bold")
-        for row in self.rows:
-            text.append("\n")
-            text.append(_line(row, widths))
+        if self.rows:  # one append for every row: rich's cost is per piece, not per character
+            text.append("\n" + "\n".join(_line(row, widths) for row in self.rows))
         return text
 
 
