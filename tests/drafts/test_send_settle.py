@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import threading
 import time
 from datetime import UTC, timedelta
@@ -296,3 +297,45 @@ def test_reconcile_refuses_what_it_cannot_settle(engine, tmp_path, sink, which, 
     with pytest.raises(FollowupsError, match=message):
         reconcile(engine, draft_id, outcome, actor="rita", now=NOW, note=None)
     assert statuses(engine)[ids[0]] == "unknown"
+
+
+def test_the_sweep_only_asks_whether_a_sender_lives_it_never_signals_it(engine, tmp_path, sink):
+    settings = smtp_settings(sink.port)
+    [draft_id] = approved_team(engine, tmp_path, email_team("c-1"), settings)
+    signalled = tmp_path / "signalled"
+    # Another sender on this host, alive; it notes any signal it gets.
+    code = (
+        "import signal, sys, time\n"
+        "def note(number, frame):\n"
+        "    open(sys.argv[1], 'a').write(str(number))\n"
+        "for number in range(1, 16):\n"
+        "    if number not in (9,):\n"
+        "        signal.signal(number, note)\n"
+        "print('ready', flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    other = subprocess.Popen(
+        [sys.executable, "-c", code, str(signalled)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert other.stdout.readline().strip() == "ready"
+        _claim_as(engine, settings, f"send:{HOST}:{other.pid}:alive")
+
+        assert sweep(engine, actor="sender", now=NOW + MINUTE) == []
+        time.sleep(0.2)
+        assert other.poll() is None and not signalled.exists()
+    finally:
+        other.kill()
+        other.wait()
+    assert statuses(engine) == {draft_id: "sending"}
+
+
+def test_a_claim_with_no_lease_recorded_is_judged_by_its_owner(engine, tmp_path, sink):
+    settings = smtp_settings(sink.port)
+    [draft_id] = approved_team(engine, tmp_path, email_team("c-1"), settings)
+    _claim_as(engine, settings, f"send:{HOST}:{os.getppid()}:alive")
+    with engine.begin() as conn:  # a row from before leases were recorded
+        conn.execute(update(DRAFT).values(send_claim_expires_at=None))
+
+    assert sweep(engine, actor="sender", now=NOW + MINUTE) == []
+    assert statuses(engine) == {draft_id: "sending"}
