@@ -105,6 +105,12 @@ def test_an_exception_inside_delivery_is_in_doubt_and_the_batch_goes_on(engine, 
     drafts = drafts_by_id(engine)
     assert [drafts[i]["status"] for i in (first, second)] == ["unknown", "unknown"]
     assert "RuntimeError: bug after the relay took it" in drafts[first]["send_error"]
+    # Listed for a person, with what went wrong, and nothing else listed.
+    assert [(i["id"], i["outcome"]) for i in report.in_doubt] == [
+        (first, "unknown"),
+        (second, "unknown"),
+    ]
+    assert all("RuntimeError" in i["detail"] for i in report.in_doubt)
     # It may well have gone (it did): never sent again, listed for a person.
     assert run_send(engine, settings, NOW + 10 * MINUTE).counts() == {}
     assert len(sink.messages()) == 2
