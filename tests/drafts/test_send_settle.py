@@ -345,3 +345,52 @@ def test_a_claim_with_no_lease_recorded_is_judged_by_its_owner(engine, tmp_path,
 
     assert sweep(engine, actor="sender", now=NOW + MINUTE) == []
     assert statuses(engine) == {draft_id: "sending"}
+
+
+def test_a_sweep_in_the_same_process_leaves_a_running_sends_claims_alone(engine, tmp_path):
+    with SmtpSink(data_delay_s=2.0) as slow:
+        settings = smtp_settings(slow.port)
+        [draft_id] = approved_team(engine, tmp_path, email_team("c-1"), settings)
+        sender = Sender(engine, settings, NOW, transports=transports_for(settings), day_zone=UTC)
+        result: dict = {}
+        thread = threading.Thread(target=lambda: result.update(report=sender.run()))
+        thread.start()
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            with engine.connect() as conn:
+                if conn.execute(select(DRAFT.c.sent_at)).scalar_one() is not None:
+                    break
+            time.sleep(0.05)
+        # The review app (or a second send) in this same process sweeps meanwhile.
+        swept = sweep(engine, actor="other-run", now=NOW + MINUTE)
+        thread.join(timeout=30)
+
+    assert swept == []
+    assert result["report"].counts() == {"sent": 1}
+    assert statuses(engine) == {draft_id: "sent"}
+
+
+def test_a_crashed_run_leaves_claims_the_next_sweep_in_the_process_settles(engine, tmp_path, sink):
+    settings = smtp_settings(sink.port)
+    ids = approved_team(engine, tmp_path, email_team("c-1", "c-2"), settings)
+
+    def crash(_item):
+        raise RuntimeError("the progress display broke")
+
+    sender = Sender(
+        engine,
+        settings,
+        NOW,
+        transports=transports_for(settings),
+        day_zone=UTC,
+        on_progress=crash,
+    )
+    with pytest.raises(RuntimeError):
+        sender.run()
+    left = [i for i, s in statuses(engine).items() if s == "sending"]
+    assert left, statuses(engine)
+
+    swept = sweep(engine, actor="sender", now=NOW + MINUTE)
+
+    assert sorted(s["id"] for s in swept) == sorted(left)
+    assert "sending" not in statuses(engine).values() and len(ids) == 2
