@@ -344,16 +344,17 @@ def find_mutants(source: str) -> list[Mutant]:
     finder = _Finder(source)
     finder.visit(ast.parse(source))
     mutants = []
-    seen: dict[tuple[int, str], int] = {}
+    lines = source.splitlines()
+    seen: dict[tuple[str, str], int] = {}
     for mutant in sorted(finder.found, key=lambda m: (m.start, m.kind, m.description)):
         try:
             ast.parse(mutant.apply(source))
         except SyntaxError:
             continue
-        # The same change twice on one line (two `[0]`s) gets a number: its key stays unique.
-        count = seen[(mutant.line, mutant.description)] = (
-            seen.get((mutant.line, mutant.description), 0) + 1
-        )
+        # The same change to the same text twice (two `[0]`s on a line, two identical lines)
+        # gets a number, so that a mutant's key (devtools/mutate.py) names one mutant.
+        same = (lines[mutant.line - 1].strip(), mutant.description)
+        seen[same] = count = seen.get(same, 0) + 1
         if count > 1:
             mutant = replace(mutant, description=f"{mutant.description} #{count}")
         mutants.append(mutant)

@@ -394,3 +394,23 @@ def test_a_crashed_run_leaves_claims_the_next_sweep_in_the_process_settles(engin
 
     assert sorted(s["id"] for s in swept) == sorted(left)
     assert "sending" not in statuses(engine).values() and len(ids) == 2
+
+
+def test_a_dry_run_stops_at_its_limit_across_batches(engine, tmp_path, sink):
+    settings = smtp_settings(sink.port)
+    approved_team(engine, tmp_path, email_team("c-1", "c-2", "c-3"), settings)
+
+    report = Sender(
+        engine,
+        settings,
+        NOW,
+        transports=transports_for(settings),
+        day_zone=UTC,
+        dry_run=True,
+        batch=1,
+        limit=2,
+    ).run()
+
+    assert [i["outcome"] for i in report.items] == ["would_send", "would_send"]
+    assert all(i["transport"] == "smtp" for i in report.items)
+    assert set(statuses(engine).values()) == {"approved"} and sink.messages() == []
