@@ -64,11 +64,13 @@ def test_a_relay_that_keeps_saying_later_is_given_up_after_the_limit(engine, tmp
     assert sink.messages() == []
 
 
-def test_a_relay_that_is_down_stops_the_run_and_every_draft_waits(engine, tmp_path):
+@pytest.mark.parametrize("batch", [50, 1])
+def test_a_relay_that_is_down_stops_the_run_and_every_draft_waits(engine, tmp_path, batch):
     settings = smtp_settings(free_port())  # nobody listens there
     ids = approved_team(engine, tmp_path, email_team("c-1", "c-2", "c-3"), settings)
 
-    report = run_send(engine, settings)
+    # The rest of the batch goes back; with one-draft batches, no next batch is claimed.
+    report = run_send(engine, settings, batch=batch)
 
     # One attempt found the relay down; the others were never tried and went back.
     assert report.counts() == {"retry": 1}
