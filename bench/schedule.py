@@ -16,17 +16,14 @@ inserted with sqlite3 directly; that setup is not timed. Then, in one run:
   recruiter, the same rules and renderer, and session.add per draft, on a smaller store,
   extrapolated linearly to the full size (labelled as such).
 
-- after a day's import: the full-size store, once scheduled, receives new messages for a
-  share of its candidates (`--change`, 1%: replies, opt-outs, status changes), written with
-  sqlite3 like the set-up (the triggers mark them as any writer's would; not timed). The
-  store is copied; the original is scheduled as `schedule` does (only what changed, plus
-  what time moved), the copy with `--full`, at the same moment; both must end with the
-  same thread states and drafts (checked, and said).
+- after a day's import: the scheduled full-size store gets new messages for `--change`
+  (1%) of its candidates, written with sqlite3 (the triggers mark them; not timed); it is
+  copied, then scheduled incrementally while the copy runs `--full`, at the same moment;
+  both must end with the same thread states and drafts (checked, and said).
 
-The floor renders and stores bodies, nothing else. The scheduler also reads the whole
-store, runs every rule on every thread and stores every thread's state and flags, through
-indexed tables: that SQL alone, replayed with bare sqlite3, costs about 1.5x the floor at
-100k threads. So the ratio says what deciding costs on top of writing, not waste.
+The floor renders and stores bodies, nothing else; the scheduler also reads the store,
+runs every rule on every thread and stores every state and flag (that SQL alone, with bare
+sqlite3, is about 1.5x the floor at 100k threads).
 
 A benchmark, not a test: it prints figures and asserts nothing. CPU time is printed next
 to wall time because on a shared machine it moves much less.
