@@ -3,9 +3,8 @@
     python bench/schedule.py [--threads 100000] [--small 10000] [--naive 5000] [--change 0.01]
                              [--profile]
 
-Each size gets a fresh SQLite store filled with one InMail per candidate (a share of them
-answered, hired, bounced, declined, asked to stop, out of office, not yet due or too old),
-inserted with sqlite3 directly; that setup is not timed. Then, in one run:
+Each size gets a fresh SQLite store, one InMail per candidate (a share answered, hired,
+bounced, declined, asked to stop, away, not due or too old), set up untimed. Then:
 
 - the scheduler: drafts.writing.scheduler.schedule on the whole store, at the small size and the
   full one (linear growth means a time ratio close to the size ratio);
@@ -25,8 +24,8 @@ The floor renders and stores bodies, nothing else; the scheduler also reads the 
 runs every rule on every thread and stores every state and flag (that SQL alone, with bare
 sqlite3, is about 1.5x the floor at 100k threads).
 
-A benchmark, not a test: it prints figures and asserts nothing. CPU time is printed next
-to wall time because on a shared machine it moves much less.
+A benchmark, not a test: it prints figures (CPU time beside wall time: on a shared machine
+it moves much less) and asserts nothing.
 """
 
 from __future__ import annotations
