@@ -1,13 +1,11 @@
 """How fast `schedule` is against the floor, and how it grows (issue 3, "Performance").
 
-    python bench/schedule.py [--threads 100000] [--small 10000] [--naive 5000] [--change 0.01]
-                             [--profile]
+    python bench/schedule.py [--threads N] [--small N] [--naive N] [--change 0.01] [--profile]
 
 Each size gets a fresh SQLite store, one InMail per candidate (a share answered, hired,
 bounced, declined, asked to stop, away, not due or too old), set up untimed. Then:
 
-- the scheduler: drafts.writing.scheduler.schedule on the whole store, at the small size and the
-  full one (linear growth means a time ratio close to the size ratio);
+- the scheduler on the whole store, small and full size (linear: time ratio ≈ size ratio);
 - the floor: as many bodies as the scheduler wrote, rendered with plain jinja2 (the same
   built-in template text, a plain Environment, variables prepared beforehand) and inserted
   with sqlite3 executemany into a bare table. Nothing real can be faster than this;
