@@ -57,6 +57,7 @@ def test_a_message_in_doubt_today_counts_toward_the_cap(engine, tmp_path, sink):
 
     assert later.counts() == {"held": 1}
     assert statuses(engine) == {first: "unknown", second: "approved"}
+    assert [i["id"] for i in later.in_doubt] == [first]  # listed for a person, alone
     assert "daily_limit" in drafts_by_id(engine)[second]["hold_reason"]
 
 
