@@ -124,15 +124,16 @@ class Claimer:
         return Counter(dict(conn.execute(query).all()))
 
     def _in_flight(self, conn: Connection, candidate_ids: list[str]) -> dict[str, list[datetime]]:
-        gap = timedelta(days=self.settings.cadence.min_days_between_messages)
+        """When each candidate's drafts on their way (or in doubt) went, or `now` if not yet.
+
+        Whether one is too recent is the spacing rule's to say (pacing.spacing_hold), once.
+        """
         found: dict[str, list[datetime]] = defaultdict(list)
-        query = select(DRAFT.c.candidate_id, DRAFT.c.status, DRAFT.c.sent_at).where(
+        query = select(DRAFT.c.candidate_id, DRAFT.c.sent_at).where(
             DRAFT.c.candidate_id.in_(candidate_ids), DRAFT.c.status.in_(lifecycle.IN_FLIGHT)
         )
-        for candidate_id, status, sent_at in conn.execute(query):
-            moment = sent_at or self.now
-            if status == lifecycle.SENDING or moment > self.now - gap:
-                found[candidate_id].append(moment)
+        for candidate_id, sent_at in conn.execute(query):
+            found[candidate_id].append(sent_at or self.now)
         return found
 
     def claim_batch(
