@@ -234,6 +234,27 @@ def test_the_sweep_settles_only_claims_nobody_can_finish(engine, tmp_path, sink,
     assert statuses(engine) == {draft_id: "approved" if swept else "sending"}
 
 
+@pytest.mark.parametrize(("attempted", "settled_as"), [(False, "approved"), (True, "unknown")])
+def test_the_sweep_settles_a_claim_a_damaged_store_left_without_owner(
+    engine, tmp_path, sink, attempted, settled_as
+):
+    """A `sending` row with no owner is nobody's to finish: the sweep must really settle it."""
+    settings = smtp_settings(sink.port)
+    [draft_id] = approved_team(engine, tmp_path, email_team("c-1"), settings)
+    _claim_as(engine, settings, "someone")
+    with engine.begin() as conn:
+        conn.execute(
+            DRAFT.update()
+            .where(DRAFT.c.id == draft_id)
+            .values(send_claimed_by=None, sent_at=NOW if attempted else None)
+        )
+
+    settled = sweep(engine, actor="sender", now=NOW + MINUTE)
+
+    assert [s["id"] for s in settled] == [draft_id]
+    assert statuses(engine) == {draft_id: settled_as}
+
+
 def test_a_claim_is_leased_for_ten_minutes_or_four_relay_timeouts(engine):
     quick = smtp_settings(2525)  # a 10 s relay timeout: the 10 minute floor
     slow = smtp_settings(2525, send={"smtp": {"timeout_s": 300}})  # 4 x 300 s
